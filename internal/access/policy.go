@@ -1,0 +1,148 @@
+package access
+
+import (
+	"slices"
+	"strings"
+
+	"shuyu/internal/errs"
+)
+
+// Action is something a principal asks to do.
+type Action string
+
+// Scope is how far a rule reaches.
+type Scope int
+
+const (
+	Any          Scope = iota + 1 // every resource
+	Jurisdiction                  // resources in the principal's jurisdiction; a city covers its counties
+	Org                           // resources of the principal's own organization
+	Self                          // the principal's own user record
+)
+
+// Rule lets holders of Role act within Scope, on organizations of the listed
+// kinds only when Kinds is not empty.
+type Rule struct {
+	Role  Role
+	Scope Scope
+	Kinds []Kind
+}
+
+const (
+	SelfRead        Action = "self.read"     // who am I
+	SelfPassword    Action = "self.password" // change my own password
+	OrgRead         Action = "org.read"
+	OrgCreate       Action = "org.create"
+	OrgUpdate       Action = "org.update"
+	UserRead        Action = "user.read"
+	UserCreate      Action = "user.create"
+	UserUpdate      Action = "user.update" // roles, name, disabled, training and confidentiality records
+	UserSetPassword Action = "user.password"
+	APIKeyRead      Action = "apikey.read"
+	APIKeyCreate    Action = "apikey.create"
+	APIKeyRevoke    Action = "apikey.revoke"
+	LedgerRead      Action = "ledger.read" // read entries (checkpoints and proofs are public)
+	LedgerPrune     Action = "ledger.prune"
+)
+
+// nonGovernment are the kinds an implementing unit may register and manage in
+// its jurisdiction; implementing units and the platform are the platform
+// administrator's to create.
+var nonGovernment = []Kind{KindProvider, KindOperator, KindAppUnit, KindRegulator}
+
+// policy is the table: for each action, who may take it and how far. An action
+// missing here is denied to everyone.
+var policy = map[Action][]Rule{
+	SelfRead:     {{Role: RoleMember, Scope: Self}, {Role: RoleAPIKey, Scope: Org}},
+	SelfPassword: {{Role: RoleMember, Scope: Self}},
+	OrgRead: {
+		{Role: RoleAdmin, Scope: Any},
+		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction},
+		{Role: RoleRegulator, Scope: Jurisdiction},
+		{Role: RoleMember, Scope: Org},
+	},
+	OrgCreate: {{Role: RoleAdmin, Scope: Any}, {Role: RoleOfficer, Scope: Jurisdiction, Kinds: nonGovernment}},
+	OrgUpdate: {{Role: RoleAdmin, Scope: Any}, {Role: RoleOfficer, Scope: Jurisdiction, Kinds: nonGovernment}},
+	UserRead: {
+		{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org},
+		// The implementing unit checks operator staff's training and confidentiality records (Art. 30).
+		{Role: RoleOfficer, Scope: Jurisdiction, Kinds: []Kind{KindOperator}},
+		{Role: RoleMember, Scope: Self},
+	},
+	UserCreate:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}},
+	UserUpdate:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}},
+	UserSetPassword: {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}},
+	APIKeyRead:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
+	APIKeyCreate:    {{Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
+	APIKeyRevoke:    {{Role: RoleAdmin, Scope: Any}, {Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
+	LedgerRead: {
+		{Role: RoleAdmin, Scope: Any},
+		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+		{Role: RoleOrgAdmin, Scope: Org},
+	},
+	LedgerPrune: {{Role: RoleAdmin, Scope: Any}},
+}
+
+// Check returns nil when p may take action a on r, and otherwise an
+// unauthenticated (anonymous caller) or forbidden error that says why.
+func Check(p Principal, a Action, r Resource) error {
+	if p.Anonymous() {
+		return errs.E(errs.Unauthenticated, "sign in first: %s needs an authenticated caller", a)
+	}
+	rules, ok := policy[a]
+	if !ok {
+		return errs.E(errs.Forbidden, "%s is not permitted to anyone", a)
+	}
+	for _, rule := range rules {
+		if p.Has(rule.Role) && rule.Scope.covers(p, r) && (len(rule.Kinds) == 0 || slices.Contains(rule.Kinds, r.OrgKind)) {
+			return nil
+		}
+	}
+	if Permits(p, a) {
+		return errs.E(errs.Forbidden, "%s: this %s lies outside what your roles reach (your organization or jurisdiction)", a, noun(a))
+	}
+	return errs.E(errs.Forbidden, "%s needs one of the roles %s", a, strings.Join(rolesOf(rules), ", "))
+}
+
+// Permits reports whether p holds a role that may take a at all, on some
+// resource. Routes use it to refuse early; Check decides for a given resource.
+func Permits(p Principal, a Action) bool {
+	for _, rule := range policy[a] {
+		if p.Has(rule.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+// Reaches reports whether p may take a on every resource of its kind (an Any
+// rule), in which case lists need no filter.
+func Reaches(p Principal, a Action) bool {
+	for _, rule := range policy[a] {
+		if p.Has(rule.Role) && rule.Scope == Any && len(rule.Kinds) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Known reports whether a is in the policy table.
+func Known(a Action) bool { _, ok := policy[a]; return ok }
+
+func noun(a Action) string {
+	s := string(a)
+	if i := strings.IndexByte(s, '.'); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func rolesOf(rules []Rule) []string {
+	var out []string
+	for _, r := range rules {
+		if !slices.Contains(out, string(r.Role)) {
+			out = append(out, string(r.Role))
+		}
+	}
+	return out
+}
