@@ -29,20 +29,21 @@ type Rule struct {
 }
 
 const (
-	SelfRead        Action = "self.read"     // who am I
-	SelfPassword    Action = "self.password" // change my own password
-	OrgRead         Action = "org.read"
-	OrgCreate       Action = "org.create"
-	OrgUpdate       Action = "org.update"
-	UserRead        Action = "user.read"
-	UserCreate      Action = "user.create"
-	UserUpdate      Action = "user.update" // roles, name, disabled, training and confidentiality records
-	UserSetPassword Action = "user.password"
-	APIKeyRead      Action = "apikey.read"
-	APIKeyCreate    Action = "apikey.create"
-	APIKeyRevoke    Action = "apikey.revoke"
-	LedgerRead      Action = "ledger.read" // read entries (checkpoints and proofs are public)
-	LedgerPrune     Action = "ledger.prune"
+	JurisdictionCreate Action = "jurisdiction.create"
+	SelfRead           Action = "self.read"     // who am I
+	SelfPassword       Action = "self.password" // change my own password
+	OrgRead            Action = "org.read"
+	OrgCreate          Action = "org.create"
+	OrgUpdate          Action = "org.update"
+	UserRead           Action = "user.read"
+	UserCreate         Action = "user.create"
+	UserUpdate         Action = "user.update" // roles, name, disabled, training and confidentiality records
+	UserSetPassword    Action = "user.password"
+	APIKeyRead         Action = "apikey.read"
+	APIKeyCreate       Action = "apikey.create"
+	APIKeyRevoke       Action = "apikey.revoke"
+	LedgerRead         Action = "ledger.read" // read entries (checkpoints and proofs are public)
+	LedgerPrune        Action = "ledger.prune"
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -53,8 +54,9 @@ var nonGovernment = []Kind{KindProvider, KindOperator, KindAppUnit, KindRegulato
 // policy is the table: for each action, who may take it and how far. An action
 // missing here is denied to everyone.
 var policy = map[Action][]Rule{
-	SelfRead:     {{Role: RoleMember, Scope: Self}, {Role: RoleAPIKey, Scope: Org}},
-	SelfPassword: {{Role: RoleMember, Scope: Self}},
+	SelfRead:           {{Role: RoleMember, Scope: Self}, {Role: RoleAPIKey, Scope: Org}},
+	SelfPassword:       {{Role: RoleMember, Scope: Self}},
+	JurisdictionCreate: {{Role: RoleAdmin, Scope: Any}},
 	OrgRead: {
 		{Role: RoleAdmin, Scope: Any},
 		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction},
@@ -145,4 +147,16 @@ func rolesOf(rules []Rule) []string {
 		}
 	}
 	return out
+}
+
+// Widest returns the farthest scope any of p's roles reaches for a, or 0 when
+// none does; lists use it to filter in SQL before checking each item.
+func Widest(p Principal, a Action) Scope {
+	var best Scope
+	for _, rule := range policy[a] {
+		if p.Has(rule.Role) && (best == 0 || rule.Scope < best) {
+			best = rule.Scope
+		}
+	}
+	return best
 }

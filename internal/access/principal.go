@@ -1,6 +1,10 @@
 package access
 
-import "slices"
+import (
+	"slices"
+
+	"shuyu/internal/ledger"
+)
 
 // Level is where a jurisdiction sits: a city covers its counties.
 type Level string
@@ -25,6 +29,25 @@ type Principal struct {
 	JurisdictionID    string
 	JurisdictionLevel Level
 	Roles             []Role
+	// SessionID is the console session or API token the caller presented.
+	SessionID string
+	// Addr is the network address the request came from, for the ledger.
+	Addr string
+}
+
+// System is the principal of the command line and of background jobs: the
+// platform acting on its own, with the administrator's reach.
+func System(name string) Principal {
+	return Principal{UserID: "system", Username: name, DisplayName: name, OrgKind: KindPlatform, Roles: []Role{RoleAdmin}}
+}
+
+// Actor describes p for a ledger entry.
+func (p Principal) Actor() ledger.Actor {
+	name := p.Username
+	if p.APIKeyID != "" {
+		name = "api-key:" + p.APIKeyID
+	}
+	return ledger.Actor{UserID: p.UserID, Name: name, OrgID: p.OrgID, JurisdictionID: p.JurisdictionID, IP: p.Addr}
 }
 
 // Pseudo-roles that principals hold implicitly; they are never stored.

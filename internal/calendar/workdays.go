@@ -62,8 +62,10 @@ type Due struct {
 // working day after the Shanghai date of from, and whether the count used
 // the fallback rule. Callers that store a deadline should keep Estimated
 // too, and recount when the year's notice arrives.
-func (c *Calendar) Due(from time.Time, n int) Due {
-	start := DateOf(from)
+func (c *Calendar) Due(from time.Time, n int) Due { return c.DueAfter(DateOf(from), n) }
+
+// DueAfter returns the deadline n working days after the date start.
+func (c *Calendar) DueAfter(start Date, n int) Due {
 	day := c.AddWorkdays(start, n)
 	return Due{Day: day, At: day.endOfDay(), Estimated: c.Estimated(start, day)}
 }

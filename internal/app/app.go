@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"shuyu/internal/calendar"
+	"shuyu/internal/identity"
+	"shuyu/internal/ledger"
+	"shuyu/internal/store"
+	"shuyu/internal/web"
+)
+
+// Migrations lists every package's schema in dependency order.
+func Migrations() []store.Migrations {
+	return []store.Migrations{ledger.Migrations, identity.Migrations}
+}
+
+// App is a running shuyu: its store, services and HTTP server.
+type App struct {
+	Config   Config
+	DB       *store.DB
+	Ledger   *ledger.Ledger
+	Identity *identity.Service
+	Calendar *calendar.Calendar
+	Web      *web.Server
+}
+
+// Open builds an App from cfg, migrating the database.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.DSN())
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
+	applied, err := db.Migrate(ctx, Migrations()...)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range applied {
+		cfg.Log.Info("migrated", "package", m.Package, "migration", m.Name)
+	}
+	suite, _ := ledger.ParseSuite(cfg.LedgerSuite)
+	key, created, err := ledger.LoadOrCreateKey(cfg.LedgerKey, suite)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		cfg.Log.Warn("created a new ledger signing key; back it up, and give the same file to every serve process",
+			"path", cfg.LedgerKey, "suite", key.Suite, "key_id", key.ID)
+	}
+	led, err := ledger.New(db, key, cfg.Origin, cfg.Retention)
+	if err != nil {
+		return nil, err
+	}
+	cal := calendar.Default()
+	if cfg.CalendarFile != "" {
+		if cal, err = calendar.Load(cfg.CalendarFile); err != nil {
+			return nil, err
+		}
+	}
+	ident := identity.New(db, led, identity.Options{Argon2: cfg.Argon2})
+	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal}
+	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Ready: db.Ping, Log: cfg.Log,
+		TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve listens on the configured address until ctx ends, then shuts down
+// gracefully, letting requests in flight finish for up to 15 seconds. It
+// refuses a non-loopback address while demo passwords are in use. ready, when
+// not nil, is called with the listening address once requests are accepted.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	if err := a.checkExposure(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Config.Log.Info("serving", "addr", ln.Addr().String(), "db", a.DB.String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Config.Log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// checkExposure refuses to serve beyond this machine while any account
+// still has its demo password.
+func (a *App) checkExposure(ctx context.Context) error {
+	host, _, err := net.SplitHostPort(a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("address %q: %w", a.Config.Addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	n, err := a.Identity.DemoPasswordsInUse(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("refusing to serve on %s: %d accounts still have their demo password; change them (shuyu user passwd) or listen on 127.0.0.1", a.Config.Addr, n)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"path/filepath"
+	"time"
+
+	"shuyu/internal/identity"
+	"shuyu/internal/ledger"
+)
+
+// Config is everything shuyu can be told. Zero fields take safe defaults.
+type Config struct {
+	// DataDir holds the embedded database, the ledger key and, later, the
+	// data domain. Default ./shuyu-data.
+	DataDir string
+	// DB is a postgres:// URL for server mode; empty means SQLite in DataDir.
+	DB string
+	// Addr is where serve listens. Default 127.0.0.1:8080.
+	Addr string
+	// LedgerSuite is ed25519 (default) or sm2 (SM2 signatures, SM3 hashes).
+	LedgerSuite string
+	// LedgerKey is the ledger's private key file. Default DataDir/ledger-key.pem.
+	LedgerKey string
+	// Origin names this deployment's ledger in its checkpoints.
+	Origin string
+	// Retention is how long ledger entries are kept at least (≥ 180 days).
+	Retention time.Duration
+	// CalendarFile replaces the built-in holiday table.
+	CalendarFile string
+	// TrustedProxies may set X-Forwarded-For.
+	TrustedProxies []netip.Prefix
+	// SecureCookies marks console cookies Secure; set it behind HTTPS.
+	SecureCookies bool
+	// Argon2 overrides the password-hashing cost (tests make it cheap).
+	Argon2 identity.Argon2
+	Log    *slog.Logger
+	// Version is reported by /healthz and the OpenAPI document.
+	Version string
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.DataDir == "" {
+		c.DataDir = "shuyu-data"
+	}
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		return c, fmt.Errorf("data directory %q: %w", c.DataDir, err)
+	}
+	c.DataDir = abs
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.LedgerSuite == "" {
+		c.LedgerSuite = "ed25519"
+	}
+	if _, ok := ledger.ParseSuite(c.LedgerSuite); !ok {
+		return c, fmt.Errorf("ledger crypto %q: want ed25519 or sm2", c.LedgerSuite)
+	}
+	if c.LedgerKey == "" {
+		c.LedgerKey = filepath.Join(c.DataDir, "ledger-key.pem")
+	}
+	if c.Origin == "" {
+		c.Origin = "shuyu"
+	}
+	if c.Retention == 0 {
+		c.Retention = ledger.MinRetention
+	}
+	if c.Retention < ledger.MinRetention {
+		return c, errors.New("retention: at least 180 days (4320h); Art. 24 keeps logs six months")
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	return c, nil
+}
+
+// DSN is the database the configuration names.
+func (c Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.DataDir, "shuyu.db")
+}
