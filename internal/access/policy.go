@@ -32,6 +32,7 @@ const (
 	JurisdictionCreate Action = "jurisdiction.create"
 	SelfRead           Action = "self.read"     // who am I
 	SelfPassword       Action = "self.password" // change my own password
+	SessionEnd         Action = "session.end"   // sign out
 	OrgRead            Action = "org.read"
 	OrgCreate          Action = "org.create"
 	OrgUpdate          Action = "org.update"
@@ -43,7 +44,6 @@ const (
 	APIKeyCreate       Action = "apikey.create"
 	APIKeyRevoke       Action = "apikey.revoke"
 	LedgerRead         Action = "ledger.read" // read entries (checkpoints and proofs are public)
-	LedgerPrune        Action = "ledger.prune"
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -56,6 +56,7 @@ var nonGovernment = []Kind{KindProvider, KindOperator, KindAppUnit, KindRegulato
 var policy = map[Action][]Rule{
 	SelfRead:           {{Role: RoleMember, Scope: Self}, {Role: RoleAPIKey, Scope: Org}},
 	SelfPassword:       {{Role: RoleMember, Scope: Self}},
+	SessionEnd:         {{Role: RoleMember, Scope: Self}},
 	JurisdictionCreate: {{Role: RoleAdmin, Scope: Any}},
 	OrgRead: {
 		{Role: RoleAdmin, Scope: Any},
@@ -82,7 +83,6 @@ var policy = map[Action][]Rule{
 		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
 		{Role: RoleOrgAdmin, Scope: Org},
 	},
-	LedgerPrune: {{Role: RoleAdmin, Scope: Any}},
 }
 
 // Check returns nil when p may take action a on r, and otherwise an
@@ -111,17 +111,6 @@ func Check(p Principal, a Action, r Resource) error {
 func Permits(p Principal, a Action) bool {
 	for _, rule := range policy[a] {
 		if p.Has(rule.Role) {
-			return true
-		}
-	}
-	return false
-}
-
-// Reaches reports whether p may take a on every resource of its kind (an Any
-// rule), in which case lists need no filter.
-func Reaches(p Principal, a Action) bool {
-	for _, rule := range policy[a] {
-		if p.Has(rule.Role) && rule.Scope == Any && len(rule.Kinds) == 0 {
 			return true
 		}
 	}

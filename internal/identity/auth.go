@@ -127,8 +127,8 @@ func (s *Service) failLogin(ctx context.Context, in Login, username, userID stri
 
 // Logout ends the session the principal presented.
 func (s *Service) Logout(ctx context.Context, p access.Principal) error {
-	if p.SessionID == "" {
-		return nil
+	if err := access.Check(p, access.SessionEnd, access.Resource{UserID: p.UserID}); err != nil {
+		return err
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, p.SessionID); err != nil {

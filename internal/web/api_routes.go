@@ -20,7 +20,7 @@ func (s *Server) apiRoutes() []route {
 		{method: "POST", path: "/api/v1/auth/login", tag: "auth", summary: "Sign in with a username and password; returns a bearer token",
 			in: loginRequest{}, out: identity.Session{}, handle: s.login},
 		{method: "POST", path: "/api/v1/auth/logout", tag: "auth", summary: "End the session of the presented token",
-			action: access.SelfRead, handle: s.logout},
+			action: access.SessionEnd, handle: s.logout},
 		{method: "GET", path: "/api/v1/me", tag: "auth", summary: "Who the caller is: user, organization, kind, roles, jurisdiction",
 			action: access.SelfRead, out: meResponse{}, handle: s.me},
 		{method: "POST", path: "/api/v1/me/password", tag: "auth", summary: "Change the caller's own password",

@@ -97,3 +97,19 @@ func withPrincipalHolder(ctx context.Context) (context.Context, *principalHolder
 	h := &principalHolder{}
 	return context.WithValue(ctx, principalKey{}, h), h
 }
+
+// RouteInfo describes an API route for tools and tests.
+type RouteInfo struct {
+	Method, Path string
+	// Action is what the caller must be permitted; "" for public routes.
+	Action access.Action
+}
+
+// Routes lists the API routes of the route table.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Action: rt.action}
+	}
+	return out
+}
