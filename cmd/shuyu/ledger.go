@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -75,21 +76,14 @@ retention period (180 days at least) are never removed. What remains still verif
 			if err != nil {
 				return fmt.Errorf("--before %q: want YYYY-MM-DD", before)
 			}
-			cfg, err := o.config()
-			if err != nil {
-				return err
-			}
-			a, err := app.Open(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			n, err := a.PruneLedger(cmd.Context(), cutoff)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "pruned %d entries recorded before %s\n", n, before)
-			return nil
+			return withApp(cmd, o, func(ctx context.Context, a *app.App) error {
+				n, err := a.PruneLedger(ctx, cutoff)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "pruned %d entries recorded before %s\n", n, before)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&before, "before", "", "remove entries recorded before this date (YYYY-MM-DD)")

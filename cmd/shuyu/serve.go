@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -22,17 +23,10 @@ until SIGTERM or Ctrl-C, finishing requests in flight before exiting.
 It refuses to listen beyond this machine while any account still has a demo password.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := o.config()
-			if err != nil {
-				return err
-			}
-			a, err := app.Open(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			return a.Serve(cmd.Context(), func(addr string) {
-				fmt.Fprintf(cmd.OutOrStdout(), "shuyu is serving at http://%s/\n", addr)
+			return withApp(cmd, o, func(ctx context.Context, a *app.App) error {
+				return a.Serve(ctx, func(addr string) {
+					fmt.Fprintf(cmd.OutOrStdout(), "shuyu is serving at http://%s/\n", addr)
+				})
 			})
 		},
 	}
@@ -55,28 +49,21 @@ one that is printed; accounts whose owners changed their password keep it.`,
 		Example: "  shuyu demo\n  shuyu demo --data /tmp/shuyu --password 'Weifang-Demo-2026'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := o.config()
-			if err != nil {
-				return err
-			}
 			if password == "" {
 				password = identity.RandomPassword()
 			}
-			a, err := app.Open(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			res, err := a.SeedDemo(cmd.Context(), password)
-			if err != nil {
-				return err
-			}
-			if seedOnly {
-				printLogins(cmd.OutOrStdout(), "", res, password)
-				return nil
-			}
-			return a.Serve(cmd.Context(), func(addr string) {
-				printLogins(cmd.OutOrStdout(), "http://"+addr+"/", res, password)
+			return withApp(cmd, o, func(ctx context.Context, a *app.App) error {
+				res, err := a.SeedDemo(ctx, password)
+				if err != nil {
+					return err
+				}
+				if seedOnly {
+					printLogins(cmd.OutOrStdout(), "", res, password)
+					return nil
+				}
+				return a.Serve(ctx, func(addr string) {
+					printLogins(cmd.OutOrStdout(), "http://"+addr+"/", res, password)
+				})
 			})
 		},
 	}
@@ -115,17 +102,10 @@ func migrateCommand(o *options) *cobra.Command {
 		Long:  "Apply every pending migration to the database (serve and demo also do this on start).",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := o.config()
-			if err != nil {
+			return withApp(cmd, o, func(_ context.Context, a *app.App) error {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "database is up to date:", a.DB)
 				return err
-			}
-			a, err := app.Open(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			fmt.Fprintln(cmd.OutOrStdout(), "database is up to date:", a.DB)
-			return nil
+			})
 		},
 	}
 }

@@ -97,6 +97,10 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
+	if err := a.recordStart(ctx, ln.Addr().String()); err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           a.Web,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -146,4 +150,17 @@ func (a *App) checkExposure(ctx context.Context) error {
 		return fmt.Errorf("refusing to serve on %s: %d accounts still have their demo password; change them (shuyu user passwd) or listen on 127.0.0.1", a.Config.Addr, n)
 	}
 	return nil
+}
+
+// recordStart puts the start of a serve process and the configuration it
+// runs with into the ledger: configuration is security-relevant.
+func (a *App) recordStart(ctx context.Context, addr string) error {
+	c := a.Config
+	years := a.Calendar.Years()
+	return a.DB.InTx(ctx, func(tx *store.Tx) error {
+		return a.Ledger.Append(ctx, tx, ledger.Record{Actor: ledger.System, Action: "system.start", ObjectType: "deployment", ObjectID: c.Origin,
+			Detail: map[string]any{"version": c.Version, "addr": addr, "db": string(a.DB.Dialect()), "ledger_suite": a.Ledger.Key().Suite,
+				"ledger_key_id": a.Ledger.Key().ID, "retention_days": int(c.Retention.Hours() / 24), "calendar_file": c.CalendarFile,
+				"calendar_years": years, "trusted_proxies": len(c.TrustedProxies), "secure_cookies": c.SecureCookies}})
+	})
 }
