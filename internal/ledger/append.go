@@ -1,7 +1,9 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -14,8 +16,10 @@ const insertEntry = `INSERT INTO ledger_entries
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 
 // Append adds recs, in order, inside tx: they become part of the log exactly
-// when tx commits. It locks the tree head, so appends are serialized across
-// processes sharing one PostgreSQL; batch records that belong together into
+// when tx commits. It locks the tree head until tx ends, so appends are
+// serialized across processes sharing one PostgreSQL: call it as late in tx as
+// you can (the lock is held for the rest of it, and taking other row locks
+// after it invites deadlocks), and batch records that belong together into
 // one call.
 func (l *Ledger) Append(ctx context.Context, tx *store.Tx, recs ...Record) error {
 	if len(recs) == 0 {
@@ -29,7 +33,7 @@ func (l *Ledger) Append(ctx context.Context, tx *store.Tx, recs ...Record) error
 		return fmt.Errorf("ledger: the log is signed by %s key %s, but this process holds %s key %s; use the original key file",
 			h.suite, h.keyID, l.key.Suite, l.key.ID)
 	}
-	cr, err := l.h.rangeOf(h.size, h.rangeHashes)
+	cr, err := l.trustedRange(h)
 	if err != nil {
 		return err
 	}
@@ -90,6 +94,30 @@ func (l *Ledger) Append(ctx context.Context, tx *store.Tx, recs ...Record) error
 		return fmt.Errorf("ledger: update head: %w", err)
 	}
 	return nil
+}
+
+// trustedRange rebuilds the head's compact range, which is not signed, and
+// checks it against the signed root. Without the check, whoever can write
+// ledger_head could have the next append sign a root over a history of their
+// own making, which only a verifier holding the MAC key would catch.
+func (l *Ledger) trustedRange(h head) (*compact.Range, error) {
+	if h.suite == "" { // the unsigned row the migration made
+		if h.size != 0 || len(h.rangeHashes) != 0 {
+			return nil, errors.New("ledger: the head was never signed but claims entries; run shuyu ledger verify")
+		}
+		return l.h.factory().NewEmptyRange(0), nil
+	}
+	if err := h.checkpoint().Verify(l.key); err != nil {
+		return nil, fmt.Errorf("%w; refusing to extend it (run shuyu ledger verify)", err)
+	}
+	cr, err := l.h.rangeOf(h.size, h.rangeHashes)
+	if err != nil {
+		return nil, err
+	}
+	if root, err := cr.GetRootHash(nil); err != nil || !bytes.Equal(root, h.root) {
+		return nil, errors.New("ledger: the head's stored range does not match its signed root; refusing to extend it (run shuyu ledger verify)")
+	}
+	return cr, nil
 }
 
 // Checkpoint returns the current signed tree head.

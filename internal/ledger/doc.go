@@ -8,7 +8,15 @@
 // MAC under a key derived from the signing key, so an offline verifier holding
 // that key names the exact entry that was edited, deleted, inserted or moved,
 // even by someone who recomputed the public hashes. Pruning keeps the compact
-// range of what it removed, so the rest still verifies against old roots.
+// range of what it removed, so the rest still verifies against old roots, and
+// records itself in a signed entry, so entries deleted from the front without
+// a prune are named too.
+//
+// What the database alone cannot show is a rollback: a copy of an older
+// database put back, or the tail cut off at a kept checkpoint whose signed
+// values are copied into the head. Each such state was genuine once.
+// Checkpoints kept outside the database (published, or held by witnesses,
+// with consistency proofs between them) are what reveal it.
 //
 // It owns the ledger tables and the signing key file. It never decides what
 // is security-relevant (callers do) and never deletes entries younger than

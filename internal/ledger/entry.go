@@ -1,10 +1,13 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Actor is who did something. System jobs have no UserID.
@@ -78,8 +81,25 @@ func (r Record) entry(idx int64, at time.Time) (Entry, error) {
 	if r.Action == "" {
 		return Entry{}, fmt.Errorf("ledger: a record needs an action")
 	}
-	return Entry{Index: idx, At: at, Actor: r.Actor, Action: r.Action,
-		ObjectType: r.ObjectType, ObjectID: r.ObjectID, Detail: detail}, nil
+	if !utf8.Valid(detail) { // a json.RawMessage may hold invalid UTF-8
+		detail = bytes.ToValidUTF8(detail, []byte("\uFFFD"))
+	}
+	a := r.Actor
+	a.UserID, a.Name, a.OrgID, a.JurisdictionID, a.IP = storable(a.UserID), storable(a.Name), storable(a.OrgID),
+		storable(a.JurisdictionID), storable(a.IP)
+	return Entry{Index: idx, At: at, Actor: a, Action: storable(r.Action), ObjectType: storable(r.ObjectType),
+		ObjectID: storable(r.ObjectID), Detail: detail}, nil
+}
+
+// storable replaces invalid UTF-8 and NUL bytes with U+FFFD. PostgreSQL's
+// TEXT refuses both, so without this a record carrying them (a username typed
+// by an attacker, say) would fail its append, and with it the act it records,
+// on PostgreSQL only; SQLite would keep it. Now both engines keep the same text.
+func storable(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 func timeOfMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }

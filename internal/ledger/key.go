@@ -93,34 +93,54 @@ func keyFromPublic(pub crypto.PublicKey) (*Key, error) {
 // there (mode 0600) when the file does not exist. It reports whether it
 // created the key. An existing key of another suite is an error.
 func LoadOrCreateKey(path string, s Suite) (*Key, bool, error) {
-	k, err := ReadKey(path)
-	if err == nil {
-		if k.Suite != s {
-			return nil, false, fmt.Errorf("ledger: %s holds a %s key but %s was configured; a ledger keeps its suite for life", path, k.Suite, s)
-		}
-		return k, false, nil
-	}
+	k, err := readKeyOfSuite(path, s)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, false, err
+		return k, false, err
 	}
-	if k, err = GenerateKey(s); err != nil {
-		return nil, false, err
+	k, err = createKey(path, s)
+	if errors.Is(err, fs.ErrExist) { // another process created it first: use theirs
+		k, err = readKeyOfSuite(path, s)
+		return k, false, err
+	}
+	return k, err == nil, err
+}
+
+func readKeyOfSuite(path string, s Suite) (*Key, error) {
+	k, err := ReadKey(path)
+	if err == nil && k.Suite != s {
+		return nil, fmt.Errorf("ledger: %s holds a %s key but %s was configured; a ledger keeps its suite for life", path, k.Suite, s)
+	}
+	return k, err
+}
+
+// createKey writes a new key under a temporary name and links it into place,
+// so that nobody ever reads a half-written key file (a crash mid-write would
+// otherwise leave one that blocks every later start), and two processes
+// starting at once agree on one key. It fails with fs.ErrExist when path exists.
+func createKey(path string, s Suite) (*Key, error) {
+	k, err := GenerateKey(s)
+	if err != nil {
+		return nil, err
 	}
 	der, err := smx509.MarshalPKCS8PrivateKey(k.signer)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ledger-key-*") // mode 0600
 	if err != nil {
-		return nil, false, fmt.Errorf("ledger: create key file: %w", err)
+		return nil, fmt.Errorf("ledger: create key file: %w", err)
 	}
-	if err := errors.Join(pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}), f.Sync(), f.Close()); err != nil {
-		return nil, false, fmt.Errorf("ledger: write key file %s: %w", path, err)
+	defer os.Remove(tmp.Name())
+	if err := errors.Join(pem.Encode(tmp, &pem.Block{Type: "PRIVATE KEY", Bytes: der}), tmp.Sync(), tmp.Close()); err != nil {
+		return nil, fmt.Errorf("ledger: write key file %s: %w", path, err)
 	}
-	return k, true, nil
+	if err := os.Link(tmp.Name(), path); err != nil {
+		return nil, fmt.Errorf("ledger: create key file: %w", err)
+	}
+	return k, nil
 }
 
 // ReadKey reads a PEM private key (PKCS #8, Ed25519 or SM2) from path.

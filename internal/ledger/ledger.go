@@ -21,7 +21,7 @@ const (
 	// A checkpoint row is kept whenever the size crosses a multiple of
 	// checkpointEvery, or checkpointInterval after the last one.
 	checkpointEvery    = 1024
-	checkpointInterval = time.Minute
+	checkpointInterval = time.Hour
 )
 
 // Ledger appends to and reads the log.
@@ -108,6 +108,9 @@ func joinHashes(hs [][]byte) []byte {
 
 // rangeOf rebuilds the compact range [0, size) from its stored hashes.
 func (t treeHasher) rangeOf(size int64, stored []byte) (*compact.Range, error) {
+	if size < 0 { // as a uint64 it would be a range the next append overflows
+		return nil, fmt.Errorf("ledger: stored range of negative size %d", size)
+	}
 	hs, err := splitHashes(stored)
 	if err != nil {
 		return nil, err

@@ -21,12 +21,14 @@ type tree struct {
 	frontier map[compact.NodeID][]byte
 }
 
-func (l *Ledger) tree(ctx context.Context) (*tree, head, error) {
-	hd, err := readHead(ctx, l.db, "")
+// tree reads the head through q, which should be a snapshot, so that a
+// prune or append meanwhile cannot pull entries from under the proof.
+func (l *Ledger) tree(ctx context.Context, q store.Querier) (*tree, head, error) {
+	hd, err := readHead(ctx, q, "")
 	if err != nil {
 		return nil, hd, err
 	}
-	t := &tree{q: l.db, h: l.h, size: hd.size, pruned: hd.prunedSize, frontier: map[compact.NodeID][]byte{}}
+	t := &tree{q: q, h: l.h, size: hd.size, pruned: hd.prunedSize, frontier: map[compact.NodeID][]byte{}}
 	hashes, err := splitHashes(hd.prunedRange)
 	if err != nil {
 		return nil, hd, err
@@ -75,28 +77,38 @@ func (t *tree) node(ctx context.Context, id compact.NodeID) ([]byte, error) {
 
 // leafSubtree hashes the perfect subtree over leaves [begin, end).
 func (t *tree) leafSubtree(ctx context.Context, begin, end int64) ([]byte, error) {
-	rows, err := t.q.Query(ctx, `SELECT leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`, begin, end)
-	if err != nil {
+	cr := t.h.factory().NewEmptyRange(uint64(begin))
+	if err := appendStoredLeaves(ctx, t.q, cr, end); err != nil {
 		return nil, err
 	}
+	return cr.Hashes()[0], nil
+}
+
+// appendStoredLeaves extends cr with the stored leaf hashes of the entries
+// from its end up to end, all of which must be there.
+func appendStoredLeaves(ctx context.Context, q store.Querier, cr *compact.Range, end int64) error {
+	begin := int64(cr.End())
+	rows, err := q.Query(ctx, `SELECT leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`, begin, end)
+	if err != nil {
+		return fmt.Errorf("ledger: read leaves [%d, %d): %w", begin, end, err)
+	}
 	defer rows.Close()
-	cr := t.h.factory().NewEmptyRange(uint64(begin))
 	for rows.Next() {
 		var leaf []byte
 		if err := rows.Scan(&leaf); err != nil {
-			return nil, err
+			return err
 		}
 		if err := cr.Append(leaf, nil); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if int64(cr.End()) != end {
-		return nil, fmt.Errorf("ledger: entries [%d, %d) are incomplete; run shuyu ledger verify", begin, end)
+		return fmt.Errorf("ledger: entries [%d, %d) are incomplete; run shuyu ledger verify", begin, end)
 	}
-	return cr.Hashes()[0], nil
+	return nil
 }
 
 // rootAt returns the root of the tree of the given size.
@@ -143,8 +155,16 @@ type InclusionProof struct {
 
 // Inclusion returns the proof that entry index is in the tree of size size
 // (0 means the current size).
-func (l *Ledger) Inclusion(ctx context.Context, index, size int64) (InclusionProof, error) {
-	t, hd, err := l.tree(ctx)
+func (l *Ledger) Inclusion(ctx context.Context, index, size int64) (p InclusionProof, err error) {
+	err = l.db.InSnapshot(ctx, func(q store.Querier) error {
+		p, err = l.inclusion(ctx, q, index, size)
+		return err
+	})
+	return p, err
+}
+
+func (l *Ledger) inclusion(ctx context.Context, q store.Querier, index, size int64) (InclusionProof, error) {
+	t, hd, err := l.tree(ctx, q)
 	if err != nil {
 		return InclusionProof{}, err
 	}
@@ -185,8 +205,16 @@ type ConsistencyProof struct {
 
 // Consistency returns the proof that the tree of size second (0 means the
 // current size) is an append-only extension of the tree of size first.
-func (l *Ledger) Consistency(ctx context.Context, first, second int64) (ConsistencyProof, error) {
-	t, hd, err := l.tree(ctx)
+func (l *Ledger) Consistency(ctx context.Context, first, second int64) (p ConsistencyProof, err error) {
+	err = l.db.InSnapshot(ctx, func(q store.Querier) error {
+		p, err = l.consistency(ctx, q, first, second)
+		return err
+	})
+	return p, err
+}
+
+func (l *Ledger) consistency(ctx context.Context, q store.Querier, first, second int64) (ConsistencyProof, error) {
+	t, hd, err := l.tree(ctx, q)
 	if err != nil {
 		return ConsistencyProof{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"shuyu/internal/errs"
 	"shuyu/internal/store"
@@ -61,7 +62,8 @@ func (l *Ledger) Entries(ctx context.Context, f Filter) ([]Entry, error) {
 		where = append(where, "jurisdiction_id IN ("+strings.Join(in, ", ")+")")
 	}
 	if f.ActionPrefix != "" {
-		add("substr(action, 1, "+fmt.Sprint(len(f.ActionPrefix))+") = ?", f.ActionPrefix)
+		// substr counts characters on both engines, not bytes.
+		add("substr(action, 1, "+fmt.Sprint(utf8.RuneCountInString(f.ActionPrefix))+") = ?", f.ActionPrefix)
 	}
 	if f.ObjectType != "" {
 		add("object_type = ?", f.ObjectType)

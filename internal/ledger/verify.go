@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -11,7 +12,8 @@ import (
 )
 
 // Failure is what Verify found wrong. Index is the first entry that does not
-// verify, or -1 when the fault is in the signed head itself.
+// verify, or -1 when no entry is at fault: the signed head, a kept checkpoint
+// or a kept subtree hash was damaged.
 type Failure struct {
 	Index  int64
 	Reason string
@@ -38,36 +40,46 @@ type Report struct {
 // Verify recomputes the whole log in db from its entries and checks it
 // against the signed head and every kept checkpoint, with key. It returns a
 // *Failure naming the first bad index when any entry was edited, deleted,
-// inserted or moved. With a private key it also checks each entry's MAC, which
+// inserted or moved, or when entries were removed from the front without a
+// recorded prune. With a private key it also checks each entry's MAC, which
 // pinpoints an edit even when the attacker recomputed the public hashes.
-// progress, when not nil, is called now and then with the entries done.
-func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, total int64)) (Report, error) {
-	hd, err := readHead(ctx, db, "")
+// It reads one snapshot, so it may run while the log grows. progress, when
+// not nil, is called now and then with the entries done.
+//
+// What it cannot see from the database alone: a rollback to an earlier state
+// of the log (the whole database restored from an old copy, or the tail cut
+// back to a kept checkpoint whose signed values are copied into the head).
+// Every such state was once genuine; only a checkpoint kept outside the
+// database (published, or held by a witness) shows that the log has since
+// been larger.
+func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, total int64)) (rep Report, err error) {
+	err = db.InSnapshot(ctx, func(q store.Querier) error {
+		rep, err = verify(ctx, q, key, progress)
+		return err
+	})
+	return rep, err
+}
+
+func verify(ctx context.Context, q store.Querier, key *Key, progress func(done, total int64)) (Report, error) {
+	hd, err := readHead(ctx, q, "")
 	if err != nil {
 		return Report{}, err
 	}
 	rep := Report{Suite: key.Suite, KeyID: key.ID, Size: hd.size, Pruned: hd.prunedSize, Root: hd.root, MACs: key.Private()}
 	if hd.suite == "" {
-		if hd.size != 0 {
-			return rep, &Failure{-1, "the head claims entries but was never signed"}
-		}
-		var n int64
-		if err := db.QueryRow(ctx, `SELECT count(*) FROM ledger_entries`).Scan(&n); err != nil {
-			return rep, err
-		}
-		if n > 0 {
-			return rep, &Failure{0, "entries exist but the log was never signed (inserted)"}
-		}
-		return rep, nil
+		return rep, verifyUnsigned(ctx, q, hd)
 	}
 	if err := hd.checkpoint().Verify(key); err != nil {
 		return rep, &Failure{-1, "the signed tree head does not verify: " + err.Error()}
 	}
-	checkpoints, err := loadCheckpoints(ctx, db, hd, key)
+	if hd.prunedSize < 0 || hd.prunedSize > hd.size {
+		return rep, &Failure{-1, fmt.Sprintf("the head's pruned size %d lies outside the log of size %d", hd.prunedSize, hd.size)}
+	}
+	checkpoints, cpFault, err := loadCheckpoints(ctx, q, hd, key)
 	if err != nil {
 		return rep, err
 	}
-	nodes, err := loadNodes(ctx, db)
+	nodes, err := loadNodes(ctx, q)
 	if err != nil {
 		return rep, err
 	}
@@ -76,18 +88,29 @@ func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, tot
 	if err != nil {
 		return rep, &Failure{hd.prunedSize, "the kept range of pruned entries is damaged: " + err.Error()}
 	}
-	var nodeFault *Failure
+	// A kept subtree hash that differs is only a damaged cache if the signed
+	// roots still match; if they do not, it narrows down where entries differ.
+	var badNode *compact.NodeID
 	visit := func(id compact.NodeID, hash []byte) {
-		if stored, ok := nodes[id]; ok && nodeFault == nil && !bytes.Equal(stored, hash) {
-			nodeFault = &Failure{int64(id.Index << id.Level), fmt.Sprintf("the kept hash of entries [%d, %d) differs from the entries", id.Index<<id.Level, (id.Index+1)<<id.Level)}
+		if stored, ok := nodes[id]; ok && badNode == nil && !bytes.Equal(stored, hash) {
+			badNode = &id
 		}
 	}
-	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM ledger_entries ORDER BY idx`)
+	mismatch := func(lastGood, next int64, what string) *Failure {
+		if badNode != nil {
+			if begin, end := badNode.Coverage(); int64(begin) >= lastGood {
+				return &Failure{int64(begin), fmt.Sprintf("entries [%d, %d) match neither their kept hash nor %s", begin, end, what)}
+			}
+		}
+		return &Failure{lastGood, fmt.Sprintf("entries [%d, %d) do not match %s", lastGood, next, what)}
+	}
+	rows, err := q.Query(ctx, `SELECT `+entryColumns+` FROM ledger_entries ORDER BY idx`)
 	if err != nil {
 		return rep, err
 	}
 	defer rows.Close()
 	next, lastGood := hd.prunedSize, hd.prunedSize
+	var lastPrune *Entry
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
@@ -108,11 +131,11 @@ func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, tot
 		if key.Private() && !bytes.Equal(h.mac(key.macKey, leaf), e.mac) {
 			return rep, &Failure{e.Index, "MAC does not match (edited, with hashes recomputed)"}
 		}
+		if e.Action == actionPrune && e.ObjectType == "ledger" {
+			lastPrune = &e
+		}
 		if err := cr.Append(leaf, visit); err != nil {
 			return rep, err
-		}
-		if nodeFault != nil {
-			return rep, nodeFault
 		}
 		next++
 		if cp, ok := checkpoints[next]; ok {
@@ -121,7 +144,7 @@ func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, tot
 				return rep, err
 			}
 			if !bytes.Equal(root, cp.Root) {
-				return rep, &Failure{lastGood, fmt.Sprintf("entries [%d, %d) do not match the signed checkpoint at size %d", lastGood, next, next)}
+				return rep, mismatch(lastGood, next, fmt.Sprintf("the signed checkpoint at size %d", next))
 			}
 			rep.Checkpoints++
 			lastGood = next
@@ -141,7 +164,17 @@ func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, tot
 		return rep, err
 	}
 	if !bytes.Equal(root, hd.root) {
-		return rep, &Failure{lastGood, fmt.Sprintf("entries [%d, %d) do not match the signed head", lastGood, hd.size)}
+		return rep, mismatch(lastGood, hd.size, "the signed head")
+	}
+	if f := accountForPruning(lastPrune, hd); f != nil {
+		return rep, f
+	}
+	if cpFault != nil {
+		return rep, cpFault
+	}
+	if badNode != nil {
+		begin, end := badNode.Coverage()
+		return rep, &Failure{-1, fmt.Sprintf("the kept hash of entries [%d, %d) differs from the entries, which verify (ledger_nodes was edited)", begin, end)}
 	}
 	if !bytes.Equal(joinHashes(cr.Hashes()), hd.rangeHashes) {
 		return rep, &Failure{-1, "the head's stored compact range differs from the entries"}
@@ -152,39 +185,92 @@ func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, tot
 	return rep, nil
 }
 
-// loadCheckpoints reads and checks the signature of every kept checkpoint.
-// Those inside the pruned range can no longer be recomputed and are skipped.
-func loadCheckpoints(ctx context.Context, db *store.DB, hd head, key *Key) (map[int64]Checkpoint, error) {
-	rows, err := db.Query(ctx, `SELECT size, root, signed_at_us, key_id, signature FROM ledger_checkpoints ORDER BY size`)
+// verifyUnsigned checks a head that was never signed: the log must be empty
+// and hold nothing that only appends and prunes leave behind, or else it was
+// reset after the fact.
+func verifyUnsigned(ctx context.Context, q store.Querier, hd head) error {
+	if hd.size != 0 || hd.prunedSize != 0 || len(hd.rangeHashes) != 0 || len(hd.prunedRange) != 0 {
+		return &Failure{-1, "the head claims entries but was never signed"}
+	}
+	for _, t := range []struct{ table, reason string }{
+		{"ledger_entries", "entries exist but the log was never signed (inserted)"},
+		{"ledger_checkpoints", "signed checkpoints exist but the head is empty (the log was reset: entries deleted)"},
+		{"ledger_nodes", "kept subtree hashes exist but the head is empty (the log was reset: entries deleted)"},
+	} {
+		var n int64
+		if err := q.QueryRow(ctx, `SELECT count(*) FROM `+t.table).Scan(&n); err != nil {
+			return fmt.Errorf("ledger: count %s: %w", t.table, err)
+		}
+		if n > 0 {
+			return &Failure{0, t.reason}
+		}
+	}
+	return nil
+}
+
+// accountForPruning checks that the newest prune entry, which is signed,
+// states the pruned size in the head, which is not. Otherwise entries were
+// removed from the front with a pruned range recomputed from the public leaf
+// hashes: a prune that bypassed retention and left no trace.
+func accountForPruning(last *Entry, hd head) *Failure {
+	var recorded int64
+	if last != nil {
+		var d pruneDetail
+		if err := json.Unmarshal(last.Detail, &d); err != nil {
+			return &Failure{last.Index, "the detail of the prune entry is unreadable: " + err.Error()}
+		}
+		recorded = d.PrunedSize
+	}
+	if recorded == hd.prunedSize {
+		return nil
+	}
+	return &Failure{min(recorded, hd.prunedSize), fmt.Sprintf("the head says entries [0, %d) were pruned, but the last recorded prune removed [0, %d) (entries deleted without a prune)",
+		hd.prunedSize, recorded)}
+}
+
+// loadCheckpoints reads the kept checkpoints that lie after the pruned range,
+// whose roots the scan recomputes. A checkpoint whose signature fails, or a
+// genuine one larger than the head (the tail was cut), is returned as a fault
+// to report once the entries themselves verify, so that a bad entry is named
+// first.
+func loadCheckpoints(ctx context.Context, q store.Querier, hd head, key *Key) (map[int64]Checkpoint, *Failure, error) {
+	rows, err := q.Query(ctx, `SELECT size, root, signed_at_us, key_id, signature FROM ledger_checkpoints ORDER BY size`)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("ledger: read checkpoints: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]Checkpoint{}
+	var fault *Failure
+	note := func(f *Failure) { // an entry fault outranks any other
+		if fault == nil || (fault.Index < 0 && f.Index >= 0) {
+			fault = f
+		}
+	}
 	for rows.Next() {
 		cp := Checkpoint{Origin: hd.origin, Suite: Suite(hd.suite)}
 		var at int64
 		if err := rows.Scan(&cp.Size, &cp.Root, &at, &cp.KeyID, &cp.Signature); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cp.Time = timeOfMicros(at)
 		if err := cp.Verify(key); err != nil {
-			return nil, &Failure{cp.Size - 1, "kept checkpoint does not verify: " + err.Error()}
+			note(&Failure{-1, "a kept checkpoint does not verify: " + err.Error()})
+			continue
 		}
-		if cp.Size > hd.size {
-			return nil, &Failure{hd.size, fmt.Sprintf("a signed checkpoint has size %d but the head only %d (entries deleted from the end)", cp.Size, hd.size)}
-		}
-		if cp.Size > hd.prunedSize {
+		switch {
+		case cp.Size > hd.size:
+			note(&Failure{hd.size, fmt.Sprintf("a signed checkpoint has size %d but the head only %d (entries deleted from the end)", cp.Size, hd.size)})
+		case cp.Size > hd.prunedSize:
 			out[cp.Size] = cp
 		}
 	}
-	return out, rows.Err()
+	return out, fault, rows.Err()
 }
 
-func loadNodes(ctx context.Context, db *store.DB) (map[compact.NodeID][]byte, error) {
-	rows, err := db.Query(ctx, `SELECT level, idx, hash FROM ledger_nodes`)
+func loadNodes(ctx context.Context, q store.Querier) (map[compact.NodeID][]byte, error) {
+	rows, err := q.Query(ctx, `SELECT level, idx, hash FROM ledger_nodes`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ledger: read kept nodes: %w", err)
 	}
 	defer rows.Close()
 	out := map[compact.NodeID][]byte{}

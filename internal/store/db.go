@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,6 +80,14 @@ func openSQLite(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 	}
+	// SQLite would create the file readable by all (0644), and its -wal and
+	// -shm files copy that mode; it holds password and key hashes, so create
+	// it for the owner alone when it is new.
+	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
+	}
 	// Pragmas apply to every connection of the pool. _txlock=immediate makes
 	// each transaction take the write lock at BEGIN, so a transaction never
 	// fails half-way when it turns from reading to writing.
@@ -111,18 +121,21 @@ func openPostgres(dsn string) (*DB, error) {
 	return &DB{dialect: Postgres, read: pool, write: pool, Now: now, where: redact(dsn)}, nil
 }
 
-// redact removes the password from a URL-shaped DSN for messages.
+// redact removes the passwords from a URL-shaped DSN for messages: the one in
+// the user information and those given as query parameters.
 func redact(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 {
-		return dsn
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "an unparsable PostgreSQL URL" // the parse error would quote it
 	}
-	userinfo := dsn[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		userinfo = userinfo[:i] + ":***"
+	q := u.Query()
+	for _, k := range []string{"password", "sslpassword"} {
+		if q.Has(k) {
+			q.Set(k, "xxxxx")
+		}
 	}
-	return dsn[:scheme+3] + userinfo + dsn[at:]
+	u.RawQuery = q.Encode()
+	return u.Redacted()
 }
 
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

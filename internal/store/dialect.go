@@ -11,30 +11,46 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// rebind turns PostgreSQL's $1 placeholders into SQLite's ?1. Text inside
-// quotes is left alone; all SQL here is our own, never user input.
+// rebind turns PostgreSQL's $1 placeholders into SQLite's ?1. It leaves
+// alone what SQLite does not read as a parameter: quoted text ('…' and "…",
+// where a doubled quote closes and reopens, so stays inside), comments (-- and
+// /* */, whose apostrophes must not start a quote), and a $ that continues an
+// identifier (a$1). All SQL here is our own, never user input.
 func (db *DB) rebind(query string) string {
 	if db.dialect == Postgres || !strings.Contains(query, "$") {
 		return query
 	}
-	var b strings.Builder
-	b.Grow(len(query))
-	var quote byte
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
+	b := []byte(query)
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
 		case c == '\'' || c == '"':
-			quote = c
-		case c == '$' && i+1 < len(query) && query[i+1] >= '0' && query[i+1] <= '9':
-			c = '?'
+			i = skipPast(query, i+1, string(c))
+		case c == '-' && strings.HasPrefix(query[i:], "--"):
+			i = skipPast(query, i+2, "\n")
+		case c == '/' && strings.HasPrefix(query[i:], "/*"):
+			i = skipPast(query, i+2, "*/")
+		case c == '$' && i+1 < len(b) && isDigit(b[i+1]) && (i == 0 || !isIdentByte(b[i-1])):
+			b[i] = '?'
 		}
-		b.WriteByte(c)
 	}
-	return b.String()
+	return string(b)
+}
+
+// skipPast returns the index of the last byte of the first end in s at or
+// after from, or len(s) when there is none.
+func skipPast(s string, from int, end string) int {
+	if j := strings.Index(s[from:], end); j >= 0 {
+		return from + j + len(end) - 1
+	}
+	return len(s)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isIdentByte reports whether c can continue an identifier (non-ASCII bytes
+// included, as both engines allow).
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || isDigit(c) || c >= 0x80 || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
 // sqliteTypes maps the PostgreSQL type names our migrations use to SQLite's.
@@ -46,7 +62,8 @@ var sqliteTypes = strings.NewReplacer(
 	"JSONB", "TEXT",
 )
 
-var unsupportedSQLite = regexp.MustCompile(`(?i)\b(SERIAL|BIGSERIAL|ILIKE|::)`)
+// Whole words only: a column such as serial_no is fine.
+var unsupportedSQLite = regexp.MustCompile(`(?i)\b(SERIAL|BIGSERIAL|ILIKE)\b|::`)
 
 // translate adapts a migration written in the common subset to the dialect.
 func (d Dialect) translate(ddl string) (string, error) {

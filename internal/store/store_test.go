@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -100,5 +102,154 @@ func TestOpenRejectsNothing(t *testing.T) {
 	t.Parallel()
 	if _, err := store.Open(context.Background(), ""); err == nil {
 		t.Fatal("Open with no DSN succeeded")
+	}
+}
+
+// TestPlaceholdersBothEngines runs texts where a $ is not a placeholder on
+// both engines: each must return the same value.
+func TestPlaceholdersBothEngines(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ query, want string }{
+		{`SELECT 'it''s $1' || CAST($1 AS TEXT)`, "it's $1x"},
+		{`SELECT CAST($1 AS TEXT) /* it's */ || 'cost $2'`, "xcost $2"},
+		{"SELECT CAST($1 AS TEXT) -- don't\n || 'cost $2'", "xcost $2"},
+		{`SELECT a$1 FROM (SELECT CAST($1 AS TEXT) AS a$1) AS t`, "x"},
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for _, c := range cases {
+			var got string
+			if err := db.QueryRow(context.Background(), c.query, "x").Scan(&got); err != nil || got != c.want {
+				t.Errorf("%q: %q, %v; want %q", c.query, got, err, c.want)
+			}
+		}
+	})
+}
+
+// TestSnapshotIgnoresLaterCommits checks that reads inside InSnapshot agree
+// with each other while a writer commits in between.
+func TestSnapshotIgnoresLaterCommits(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		insert := func(id string) {
+			t.Helper()
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, `INSERT INTO things (id, name, at) VALUES ($1, $1, $2)`, id, db.Now())
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(q store.Querier) (n int) {
+			t.Helper()
+			if err := q.QueryRow(ctx, `SELECT count(*) FROM things`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		insert("a")
+		err := db.InSnapshot(ctx, func(q store.Querier) error {
+			before := count(q)
+			insert("b")
+			if after := count(q); after != before {
+				t.Errorf("the snapshot saw %d rows, then %d after another transaction committed", before, after)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(db); n != 2 {
+			t.Errorf("after the snapshot: %d rows, want 2", n)
+		}
+	}, testMigrations)
+}
+
+// TestMigrationWordsAreWhole checks that the SQLite translation refuses
+// PostgreSQL-only words, not column names that merely start with them.
+func TestMigrationWordsAreWhole(t *testing.T) {
+	t.Parallel()
+	ok := store.Migrations{Package: "serials", FS: fstest.MapFS{
+		"001_certs.sql": {Data: []byte(`CREATE TABLE certs (serial_no TEXT PRIMARY KEY, ilike_count INTEGER NOT NULL)`)},
+	}}
+	storetest.New(t, store.SQLite, ok)
+	bad := store.Migrations{Package: "serials", FS: fstest.MapFS{
+		"001_certs.sql": {Data: []byte(`CREATE TABLE certs (id SERIAL PRIMARY KEY)`)},
+	}}
+	db, err := store.Open(context.Background(), storetest.DSN(t, store.SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(context.Background(), bad); err == nil {
+		t.Error("a SERIAL column was accepted on SQLite")
+	}
+}
+
+// TestConcurrentMigrate starts several processes' worth of handles on one
+// database and migrates from all at once: each migration runs exactly once
+// and every caller succeeds.
+func TestConcurrentMigrate(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			const handles = 4
+			type result struct {
+				applied int
+				err     error
+			}
+			results := make(chan result, handles)
+			for range handles {
+				go func() {
+					db, err := store.Open(ctx, dsn)
+					if err != nil {
+						results <- result{err: err}
+						return
+					}
+					defer db.Close()
+					applied, err := db.Migrate(ctx, testMigrations)
+					results <- result{len(applied), err}
+				}()
+			}
+			total := 0
+			for range handles {
+				r := <-results
+				if r.err != nil {
+					t.Error(r.err)
+				}
+				total += r.applied
+			}
+			if total != 2 {
+				t.Errorf("%d migrations applied in all, want 2 (each once)", total)
+			}
+		})
+	}
+}
+
+// TestSQLiteFilesAreOwnerOnly checks that a new SQLite database and its WAL
+// files are readable by their owner alone: they hold password hashes.
+func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := storetest.DSN(t, store.SQLite)
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, testMigrations); err != nil { // writes, so the WAL files exist
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group or others", filepath.Base(name), fi.Mode().Perm())
+		}
 	}
 }

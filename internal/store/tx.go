@@ -40,6 +40,23 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
+// InSnapshot runs fn with read-only queries that all see one committed state
+// of the database, whatever writers commit meanwhile: a REPEATABLE READ
+// transaction on PostgreSQL, a read transaction (one WAL snapshot) on SQLite.
+// Use it when several reads must agree, as a verifier's do.
+func (db *DB) InSnapshot(ctx context.Context, fn func(q Querier) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	sqlTx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin snapshot: %w", err)
+	}
+	defer sqlTx.Rollback() // nothing to commit
+	return fn(&Tx{tx: sqlTx, db: db})
+}
+
 // DB returns the database the transaction belongs to.
 func (tx *Tx) DB() *DB { return tx.db }
 
