@@ -43,7 +43,11 @@ const (
 	APIKeyRead         Action = "apikey.read"
 	APIKeyCreate       Action = "apikey.create"
 	APIKeyRevoke       Action = "apikey.revoke"
-	LedgerRead         Action = "ledger.read" // read entries (checkpoints and proofs are public)
+	LedgerRead         Action = "ledger.read"    // read entries (checkpoints and proofs are public)
+	CatalogRead        Action = "catalog.read"   // every catalog entry within reach, in scope or not
+	CatalogBrowse      Action = "catalog.browse" // the entries in the operation scope, to apply for them
+	CatalogWrite       Action = "catalog.write"
+	DatasetUpload      Action = "dataset.upload" // add a version of an entry
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -68,16 +72,30 @@ var policy = map[Action][]Rule{
 	OrgUpdate: {{Role: RoleAdmin, Scope: Any}, {Role: RoleOfficer, Scope: Jurisdiction, Kinds: nonGovernment}},
 	UserRead: {
 		{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org},
-		// The implementing unit checks operator staff's training and confidentiality records (Art. 30).
-		{Role: RoleOfficer, Scope: Jurisdiction, Kinds: []Kind{KindOperator}},
+		// The implementing unit sees the members of the units it registers,
+		// and checks operator staff's training and confidentiality records (Art. 30).
+		{Role: RoleOfficer, Scope: Jurisdiction, Kinds: nonGovernment},
 		{Role: RoleMember, Scope: Self},
 	},
-	UserCreate:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}},
+	// An implementing unit that registers a unit also creates its first accounts.
+	UserCreate:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}, {Role: RoleOfficer, Scope: Jurisdiction, Kinds: nonGovernment}},
 	UserUpdate:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}},
 	UserSetPassword: {{Role: RoleAdmin, Scope: Any}, {Role: RoleOrgAdmin, Scope: Org}},
 	APIKeyRead:      {{Role: RoleAdmin, Scope: Any}, {Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
 	APIKeyCreate:    {{Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
 	APIKeyRevoke:    {{Role: RoleAdmin, Scope: Any}, {Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
+	CatalogRead: {
+		{Role: RoleAdmin, Scope: Any},
+		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+		{Role: RoleCommissioner, Scope: Org},
+	},
+	CatalogBrowse: {
+		{Role: RoleOperatorManager, Scope: Jurisdiction}, {Role: RoleAnalyst, Scope: Jurisdiction},
+		{Role: RoleCommissioner, Scope: Jurisdiction},
+	},
+	CatalogWrite: {{Role: RoleCommissioner, Scope: Org}},
+	// The platform administrator loads files with shuyu ingest on a provider's behalf.
+	DatasetUpload: {{Role: RoleAdmin, Scope: Any}, {Role: RoleCommissioner, Scope: Org}},
 	LedgerRead: {
 		{Role: RoleAdmin, Scope: Any},
 		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},

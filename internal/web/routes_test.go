@@ -38,6 +38,9 @@ var (
 	members     = []string{"admin", "bureau", "kuiwen", "provider-hrss", "provider-amr", "provider-tax", "operator", "analyst", "analyst2", "appunit", "regulator", "finance"}
 	hrssReaders = []string{"admin", "bureau", "regulator", "finance", "provider-hrss"}
 	hrssAdmins  = []string{"admin", "provider-hrss"}
+	// hrssManagers also counts the city's implementing unit, which registers
+	// units and their first accounts.
+	hrssManagers = []string{"admin", "provider-hrss", "bureau"}
 )
 
 var matrix = map[string]expect{
@@ -60,11 +63,11 @@ var matrix = map[string]expect{
 	}},
 	"GET /api/v1/organizations/{id}":       {allowed: hrssReaders},
 	"PATCH /api/v1/organizations/{id}":     {allowed: []string{"admin", "bureau"}, body: func(n int64) any { return map[string]string{"name_en": fmt.Sprint("HRSS ", n)} }},
-	"GET /api/v1/organizations/{id}/users": {allowed: hrssAdmins},
-	"POST /api/v1/organizations/{id}/users": {allowed: hrssAdmins, body: func(n int64) any {
+	"GET /api/v1/organizations/{id}/users": {allowed: hrssManagers},
+	"POST /api/v1/organizations/{id}/users": {allowed: hrssManagers, body: func(n int64) any {
 		return map[string]any{"username": fmt.Sprintf("matrix%d", n), "password": "Matrix-Passw0rd", "roles": []string{"commissioner"}}
 	}},
-	"GET /api/v1/users/{id}":                {allowed: hrssAdmins},
+	"GET /api/v1/users/{id}":                {allowed: hrssManagers},
 	"PATCH /api/v1/users/{id}":              {allowed: hrssAdmins, body: func(n int64) any { return map[string]string{"display_name": fmt.Sprint("专员", n)} }},
 	"POST /api/v1/users/{id}/password":      {allowed: hrssAdmins, body: func(int64) any { return map[string]string{"password": "Reset-Passw0rd-1"} }},
 	"GET /api/v1/api-keys":                  {allowed: []string{"admin", "appunit"}},

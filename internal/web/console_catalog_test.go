@@ -1,0 +1,132 @@
+package web
+
+import (
+	"io/fs"
+	"maps"
+	"regexp"
+	"slices"
+	"testing"
+
+	"shuyu/internal/access"
+	"shuyu/internal/errs"
+)
+
+// TestCatalogsMatch keeps the two languages in step: the same keys, no empty
+// message, and the same formatting verbs in each pair.
+func TestCatalogsMatch(t *testing.T) {
+	zh, en := slices.Sorted(maps.Keys(messagesZH)), slices.Sorted(maps.Keys(messagesEN))
+	for _, k := range zh {
+		if _, ok := messagesEN[k]; !ok {
+			t.Errorf("key %q is in the Chinese catalog only", k)
+		}
+	}
+	for _, k := range en {
+		if _, ok := messagesZH[k]; !ok {
+			t.Errorf("key %q is in the English catalog only", k)
+		}
+	}
+	verbs := regexp.MustCompile(`%[sdv]`)
+	for _, k := range zh {
+		if messagesZH[k] == "" || messagesEN[k] == "" {
+			t.Errorf("key %q has an empty message", k)
+		}
+		if a, b := verbs.FindAllString(messagesZH[k], -1), verbs.FindAllString(messagesEN[k], -1); !slices.Equal(a, b) {
+			t.Errorf("key %q: Chinese takes %v, English %v", k, a, b)
+		}
+	}
+}
+
+// TestCatalogsCoverEverything checks that every key the templates and the
+// code ask for exists: labels in templates, kinds, roles, error codes and
+// navigation entries.
+func TestCatalogsCoverEverything(t *testing.T) {
+	var want []string
+	for _, k := range access.Kinds {
+		want = append(want, "kind."+string(k))
+	}
+	for _, r := range access.Roles {
+		want = append(want, "role."+string(r))
+	}
+	for code := range statusOf {
+		want = append(want, "error."+string(code))
+	}
+	for _, it := range navItems {
+		want = append(want, "nav."+it.id)
+	}
+	used := regexp.MustCompile(`(?:\bt|field \$ "[a-z_0-9]+") "([a-z_0-9.-]+)"|"hint=([a-z_0-9.-]+)"`)
+	err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := templateFS.ReadFile(p)
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			want = append(want, m[1]+m[2])
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 150 {
+		t.Fatalf("found only %d keys in use; is the pattern right?", len(want))
+	}
+	for _, k := range want {
+		if !hasKey(k) {
+			t.Errorf("key %q is used but not in the catalogs", k)
+		}
+	}
+}
+
+func TestTemplatesParse(t *testing.T) {
+	pages, err := parseTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang := range catalogs {
+		for _, p := range []string{"home", "login", "error", "dashboard", "orgs", "org_new", "org", "user", "user_new", "account", "api_keys", "ledger"} {
+			if pages[lang][p] == nil {
+				t.Errorf("%s: no page %s", lang, p)
+			}
+		}
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"/console/orgs?after=x", "/console/orgs?after=x"},
+		{"/", "/"},
+		{"", "/d"},
+		{"//evil.com", "/d"},
+		{"///evil.com", "/d"},
+		{`/\evil.com`, "/d"},
+		{`\\evil.com`, "/d"},
+		{"https://evil.com", "/d"},
+		{"javascript:alert(1)", "/d"},
+		{"console", "/d"},
+		{"/\t/evil.com", "/d"},
+		{"/%0a/x", "/%0a/x"}, // encoded: stays a path on this site
+		{"/a\nb", "/d"},
+	} {
+		if got := localPath(c.in, "/d"); got != c.want {
+			t.Errorf("localPath(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCSRFToken(t *testing.T) {
+	a, b := csrfToken("sy_s_one"), csrfToken("sy_s_two")
+	if a == b || !validCSRF("sy_s_one", a) || validCSRF("sy_s_two", a) || validCSRF("sy_s_one", "") || validCSRF("", csrfToken("")) {
+		t.Error("CSRF tokens must be bound to their session and refuse empty values")
+	}
+}
+
+func TestUIErrorsMapToStatus(t *testing.T) {
+	for _, e := range []*uiError{errNoPage, errCrossOrigin, errBadCSRF, errBadForm} {
+		if statusOf[e.code] == 0 || !hasKey(e.key) {
+			t.Errorf("%v: no status or no message", e)
+		}
+	}
+	if statusOf[errs.Forbidden] != 403 {
+		t.Error("forbidden must be 403")
+	}
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"strings"
+
+	"shuyu/internal/access"
+)
+
+// navItem is one entry of the console's navigation. It is shown to a user
+// whose roles permit its action; the policy in package access decides, this
+// table only names the pages.
+type navItem struct {
+	id     string // stable name for tests and styling (data-nav)
+	path   string
+	action access.Action
+	// own checks the action on the user's own organization rather than on
+	// any resource: API keys are an application unit's own, and the policy
+	// grants them to an organization administrator only in that kind.
+	own bool
+}
+
+var navItems = []navItem{
+	{id: "dashboard", path: "/console", action: access.SelfRead},
+	{id: "orgs", path: "/console/orgs", action: access.OrgRead},
+	{id: "org-new", path: "/console/orgs/new", action: access.OrgCreate},
+	{id: "api-keys", path: "/console/api-keys", action: access.APIKeyCreate, own: true},
+	{id: "ledger", path: "/console/ledger", action: access.LedgerRead},
+	{id: "account", path: "/console/account", action: access.SelfPassword},
+}
+
+// navLink is a navigation entry as the layout shows it.
+type navLink struct {
+	ID, Path, Label string // Label is a catalog key
+	Current         bool
+}
+
+func navFor(p access.Principal, current string) []navLink {
+	var out []navLink
+	for _, it := range navItems {
+		if !navAllowed(p, it) {
+			continue
+		}
+		out = append(out, navLink{ID: it.id, Path: it.path, Label: "nav." + it.id, Current: it.path == current})
+	}
+	// The most specific entry that contains the current page is marked when
+	// none matches exactly (an organization's page lies under the list).
+	if !anyCurrent(out) {
+		best := -1
+		for i, l := range out {
+			if l.Path != "/console" && strings.HasPrefix(current, l.Path+"/") && (best < 0 || len(l.Path) > len(out[best].Path)) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			out[best].Current = true
+		}
+	}
+	return out
+}
+
+func navAllowed(p access.Principal, it navItem) bool {
+	if it.own {
+		return access.Check(p, it.action, ownOrg(p)) == nil
+	}
+	return access.Permits(p, it.action)
+}
+
+func anyCurrent(ls []navLink) bool {
+	for _, l := range ls {
+		if l.Current {
+			return true
+		}
+	}
+	return false
+}
+
+// ownOrg describes the principal's own organization for access checks.
+func ownOrg(p access.Principal) access.Resource {
+	return access.Resource{OrgID: p.OrgID, OrgKind: p.OrgKind, JurisdictionID: p.JurisdictionID}
+}
