@@ -36,8 +36,9 @@ It refuses to listen beyond this machine while any account still has a demo pass
 
 func demoCommand(o *options) *cobra.Command {
 	var (
-		password string
-		seedOnly bool
+		password  string
+		seedOnly  bool
+		rowsScale float64
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -53,7 +54,7 @@ one that is printed; accounts whose owners changed their password keep it.`,
 				password = identity.RandomPassword()
 			}
 			return withApp(cmd, o, func(ctx context.Context, a *app.App) error {
-				res, err := a.SeedDemo(ctx, password)
+				res, err := a.SeedDemo(ctx, password, rowsScale)
 				if err != nil {
 					return err
 				}
@@ -70,6 +71,7 @@ one that is printed; accounts whose owners changed their password keep it.`,
 	serveFlags(cmd.Flags(), o)
 	cmd.Flags().StringVar(&password, "password", "", "password for every demo account (default: a random one, printed)")
 	cmd.Flags().BoolVar(&seedOnly, "seed-only", false, "seed and exit without serving")
+	cmd.Flags().Float64Var(&rowsScale, "rows-scale", 1, "multiply the demo datasets' sizes (200,000 insured people, 50,000 enterprises)")
 	return cmd
 }
 

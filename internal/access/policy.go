@@ -89,7 +89,11 @@ var policy = map[Action][]Rule{
 		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
 		{Role: RoleCommissioner, Scope: Org},
 	},
+	// Whoever may read every entry may browse those in scope; operators browse
+	// them to apply for data, commissioners to see what others supply.
 	CatalogBrowse: {
+		{Role: RoleAdmin, Scope: Any},
+		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
 		{Role: RoleOperatorManager, Scope: Jurisdiction}, {Role: RoleAnalyst, Scope: Jurisdiction},
 		{Role: RoleCommissioner, Scope: Jurisdiction},
 	},

@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"shuyu/internal/calendar"
+	"shuyu/internal/catalog"
+	"shuyu/internal/domain"
 	"shuyu/internal/identity"
+	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
 	"shuyu/internal/store"
 	"shuyu/internal/web"
@@ -17,7 +21,7 @@ import (
 
 // Migrations lists every package's schema in dependency order.
 func Migrations() []store.Migrations {
-	return []store.Migrations{ledger.Migrations, identity.Migrations}
+	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.
@@ -27,6 +31,9 @@ type App struct {
 	Ledger   *ledger.Ledger
 	Identity *identity.Service
 	Calendar *calendar.Calendar
+	Catalog  *catalog.Service
+	Domain   *domain.Domain
+	Ingest   *ingest.Service
 	Web      *web.Server
 }
 
@@ -75,15 +82,28 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 			return nil, err
 		}
 	}
+	scheme := catalog.DefaultScheme()
+	if cfg.SchemeFile != "" {
+		if scheme, err = catalog.LoadScheme(cfg.SchemeFile); err != nil {
+			return nil, err
+		}
+	}
+	dom, err := domain.Open(ctx, filepath.Join(cfg.DataDir, "domain"), db, led,
+		domain.Limits{MaxSourceBytes: cfg.MaxUploadBytes, Memory: cfg.EngineMemory})
+	if err != nil {
+		return nil, err
+	}
 	ident := identity.New(db, led, identity.Options{Argon2: cfg.Argon2})
-	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal}
-	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Ready: db.Ping, Log: cfg.Log,
-		TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
+	cat := catalog.New(db, led, ident, scheme)
+	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom,
+		Ingest: ingest.New(cat, dom, ident)}
+	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest,
+		Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops the data engine and releases the database.
+func (a *App) Close() error { return errors.Join(a.Domain.Close(), a.DB.Close()) }
 
 // Serve listens on the configured address until ctx ends, then shuts down
 // gracefully, letting requests in flight finish for up to 15 seconds. It

@@ -65,7 +65,7 @@ func TestConfigurationRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.SeedDemo(ctx, "Sm2-Demo-Passw0rd"); err != nil {
+	if _, err := a.SeedDemo(ctx, "Sm2-Demo-Passw0rd", 0.001); err != nil {
 		t.Fatal(err)
 	}
 	cp, err := a.Ledger.Checkpoint(ctx)

@@ -31,6 +31,13 @@ type Config struct {
 	Retention time.Duration
 	// CalendarFile replaces the built-in holiday table.
 	CalendarFile string
+	// SchemeFile replaces the built-in classification tree and grading scheme.
+	SchemeFile string
+	// MaxUploadBytes refuses larger data files; default 2 GiB.
+	MaxUploadBytes int64
+	// EngineMemory is the data engine's memory limit (e.g. "1GB"); beyond it
+	// the engine spills to disk inside the data directory.
+	EngineMemory string
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 	// SecureCookies marks console cookies Secure; set it behind HTTPS.

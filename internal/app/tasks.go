@@ -12,9 +12,14 @@ import (
 	"shuyu/internal/store"
 )
 
-// SeedDemo seeds the demo city and accounts with password.
-func (a *App) SeedDemo(ctx context.Context, password string) (demo.Result, error) {
-	return demo.Seed(ctx, a.Identity, password)
+// SeedDemo seeds the demo city and accounts with password, and the demo
+// datasets with their row counts multiplied by rowsScale.
+func (a *App) SeedDemo(ctx context.Context, password string, rowsScale float64) (demo.Result, error) {
+	res, err := demo.Seed(ctx, a.Identity, password)
+	if err != nil {
+		return res, err
+	}
+	return res, demo.SeedData(ctx, a.Identity, a.Catalog, a.Ingest, rowsScale)
 }
 
 // Admin is the principal of the command line: the platform administrator

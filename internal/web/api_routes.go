@@ -5,7 +5,10 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
+	"shuyu/internal/catalog"
+	"shuyu/internal/domain"
 	"shuyu/internal/identity"
+	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
 )
 
@@ -77,6 +80,28 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", path: "/api/v1/ledger/proofs/consistency", tag: "ledger", summary: "Consistency proof between two tree sizes",
 			query: []param{{name: "first", typ: "integer", required: true}, {name: "second", typ: "integer", doc: "tree size (default: current)"}},
 			out:   ledger.ConsistencyProof{}, handle: s.consistency},
+
+		{method: "GET", path: "/api/v1/catalog/scheme", tag: "catalog", summary: "The classification tree and grading scheme (GB/T 43697-2024)",
+			action: access.SelfRead, out: catalog.Scheme{}, handle: s.scheme},
+		{method: "GET", path: "/api/v1/datasets", tag: "catalog", summary: "List the catalog entries the caller may see, with their current versions",
+			action: access.CatalogBrowse, query: pageQuery, out: List[ingest.Entry]{}, handle: s.listDatasets},
+		{method: "POST", path: "/api/v1/datasets", tag: "catalog", summary: "Create a catalog entry (data commissioners)",
+			action: access.CatalogWrite, in: catalog.Input{}, out: catalog.Dataset{}, status: http.StatusCreated, handle: s.createDataset},
+		{method: "GET", path: "/api/v1/datasets/{id}", tag: "catalog", summary: "One catalog entry (by ID or name) with its current version",
+			action: access.CatalogBrowse, out: ingest.Entry{}, handle: s.getDataset},
+		{method: "PATCH", path: "/api/v1/datasets/{id}", tag: "catalog", summary: "Edit a catalog entry; each edit is kept as a revision",
+			action: access.CatalogWrite, in: catalog.Input{}, out: catalog.Dataset{}, handle: s.updateDataset},
+		{method: "GET", path: "/api/v1/datasets/{id}/revisions", tag: "catalog", summary: "Every revision of a catalog entry, oldest first",
+			action: access.CatalogBrowse, out: List[catalog.Dataset]{}, handle: s.datasetRevisions},
+		{method: "GET", path: "/api/v1/datasets/{id}/suggestions", tag: "catalog", summary: "What the sensitive-field detector suggests for the latest version",
+			action: access.CatalogBrowse, out: List[catalog.Suggestion]{}, handle: s.datasetSuggestions},
+		{method: "GET", path: "/api/v1/datasets/{id}/versions", tag: "catalog", summary: "The versions of a catalog entry, newest first",
+			action: access.CatalogBrowse, out: List[domain.Version]{}, handle: s.listVersions},
+		{method: "POST", path: "/api/v1/datasets/{id}/versions", tag: "catalog",
+			summary: "Upload a new version: multipart/form-data with the field file (CSV, XLSX or Parquet); optional fields format and encoding must come before file, or be given as query parameters",
+			action:  access.DatasetUpload, query: []param{{name: "format", typ: "string", doc: "csv, xlsx or parquet (default: detected)"},
+				{name: "encoding", typ: "string", doc: "of CSV: utf-8, gbk or gb18030 (default: detected)"}},
+			in: uploadForm{}, out: ingest.Result{}, status: http.StatusCreated, handle: s.uploadVersion},
 
 		{method: "GET", path: "/api/v1/calendar/{year}", tag: "calendar", summary: "Holidays and make-up working days of a year",
 			out: yearCalendar{}, handle: s.calendarYear},

@@ -38,6 +38,12 @@ var (
 	members     = []string{"admin", "bureau", "kuiwen", "provider-hrss", "provider-amr", "provider-tax", "operator", "analyst", "analyst2", "appunit", "regulator", "finance"}
 	hrssReaders = []string{"admin", "bureau", "regulator", "finance", "provider-hrss"}
 	hrssAdmins  = []string{"admin", "provider-hrss"}
+	// browsers may list the catalog: everyone but the application unit.
+	browsers      = []string{"admin", "bureau", "kuiwen", "provider-hrss", "provider-amr", "provider-tax", "operator", "analyst", "analyst2", "regulator", "finance"}
+	commissioners = []string{"provider-hrss", "provider-amr", "provider-tax"}
+	// insuranceReaders reach social_insurance, a city entry in the operation
+	// scope: not the county, not the application unit.
+	insuranceReaders = []string{"admin", "bureau", "provider-hrss", "provider-amr", "provider-tax", "operator", "analyst", "analyst2", "regulator", "finance"}
 	// hrssManagers also counts the city's implementing unit, which registers
 	// units and their first accounts.
 	hrssManagers = []string{"admin", "provider-hrss", "bureau"}
@@ -79,6 +85,18 @@ var matrix = map[string]expect{
 	"GET /api/v1/ledger/proofs/inclusion":   {allowed: public},
 	"GET /api/v1/ledger/proofs/consistency": {allowed: public},
 	"GET /api/v1/calendar/{year}":           {allowed: public},
+	"GET /api/v1/catalog/scheme":            {allowed: append(slices.Clone(members), "api-key")},
+	"GET /api/v1/datasets":                  {allowed: browsers},
+	"POST /api/v1/datasets": {allowed: commissioners, body: func(n int64) any {
+		return map[string]any{"name": fmt.Sprintf("matrix_%d", n), "title": "测试", "frequency": "monthly",
+			"fields": []map[string]string{{"name": "a", "type": "text", "classification": "other", "grade": "general-2"}}}
+	}},
+	"GET /api/v1/datasets/{id}":             {allowed: insuranceReaders},
+	"PATCH /api/v1/datasets/{id}":           {allowed: []string{"provider-hrss"}, body: func(n int64) any { return map[string]string{"description": fmt.Sprint("说明 ", n)} }},
+	"GET /api/v1/datasets/{id}/revisions":   {allowed: insuranceReaders},
+	"GET /api/v1/datasets/{id}/suggestions": {allowed: insuranceReaders},
+	"GET /api/v1/datasets/{id}/versions":    {allowed: insuranceReaders},
+	"POST /api/v1/datasets/{id}/versions":   {allowed: []string{"admin", "provider-hrss"}, body: func(int64) any { return map[string]string{} }},
 	"GET /api/v1/calendar/deadline":         {allowed: public},
 }
 
@@ -128,6 +146,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 						body = resolve(want.body(n.Add(1)), ids)
 					}
 					status, raw := env.Do(t, rt.Method, fill(rt.Path, key, ids), token, body)
+					raw = raw[:min(len(raw), 300)]
 					allowed := slices.Contains(want.allowed, "public") || slices.Contains(want.allowed, caller)
 					switch {
 					case allowed && (status == http.StatusUnauthorized || status == http.StatusForbidden):
@@ -195,6 +214,8 @@ func fill(path, key string, ids map[string]string) string {
 		id = ids["user"]
 	case strings.HasPrefix(path, "/api/v1/api-keys/"):
 		id = ids["apikey-id"]
+	case strings.HasPrefix(path, "/api/v1/datasets/"):
+		id = "social_insurance"
 	}
 	path = strings.NewReplacer("{id}", id, "{index}", ids["index"], "{year}", "2026").Replace(path)
 	switch key {

@@ -11,7 +11,9 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
+	"shuyu/internal/catalog"
 	"shuyu/internal/identity"
+	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
 )
 
@@ -20,6 +22,8 @@ type Deps struct {
 	Identity *identity.Service
 	Ledger   *ledger.Ledger
 	Calendar *calendar.Calendar
+	Catalog  *catalog.Service
+	Ingest   *ingest.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger

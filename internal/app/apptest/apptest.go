@@ -23,6 +23,9 @@ import (
 // Password is every demo account's password in tests.
 const Password = "Test-Demo-Passw0rd"
 
+// RowsScale keeps the demo datasets small in tests: 2,000 insured people.
+const RowsScale = 0.01
+
 // Env is a running shuyu with the demo seeded.
 type Env struct {
 	App  *app.App
@@ -48,7 +51,7 @@ func New(tb testing.TB, dialect store.Dialect) *Env {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { a.Close() })
-	res, err := a.SeedDemo(ctx, Password)
+	res, err := a.SeedDemo(ctx, Password, RowsScale)
 	if err != nil {
 		tb.Fatal(err)
 	}
