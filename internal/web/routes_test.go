@@ -49,6 +49,8 @@ var (
 	hrssManagers = []string{"admin", "provider-hrss", "bureau"}
 )
 
+// matrix holds the expectations of every route; feature areas add theirs
+// from their own test files (see addToMatrix).
 var matrix = map[string]expect{
 	"POST /api/v1/auth/login": {allowed: public, body: func(int64) any {
 		return map[string]string{"username": "regulator", "password": apptest.Password}
@@ -241,4 +243,15 @@ func resolve(body any, ids map[string]string) any {
 		}
 	}
 	return m
+}
+
+// addToMatrix adds a feature area's expectations; call it from an init
+// function of that area's test file.
+func addToMatrix(m map[string]expect) {
+	for k, v := range m {
+		if _, dup := matrix[k]; dup {
+			panic("route-by-role matrix: " + k + " twice")
+		}
+		matrix[k] = v
+	}
 }
