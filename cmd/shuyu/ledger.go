@@ -23,7 +23,10 @@ func ledgerCommand(o *options) *cobra.Command {
 }
 
 func verifyCommand(o *options) *cobra.Command {
-	var publicKey string
+	var (
+		publicKey string
+		witnesses []string
+	)
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Recompute the whole ledger and check it against its signatures",
@@ -32,7 +35,11 @@ Exits 0 when the ledger is intact; otherwise exits 2 naming the first bad index
 (an entry edited, deleted, inserted or moved directly in the database).
 
 With the private key (DATA/ledger-key.pem, or --ledger-key) it also checks each
-entry's MAC; with --public-key alone it checks hashes and signatures.`,
+entry's MAC; with --public-key alone it checks hashes and signatures.
+
+The database alone cannot show that it was restored from an old copy. Save the
+checkpoint from time to time (curl …/api/v1/ledger/checkpoint > cp.json) and give
+it with --witness: the log must still contain every witnessed checkpoint.`,
 		Example: "  shuyu ledger verify --data ./shuyu-data\n  shuyu ledger verify --db postgres://… --ledger-key /etc/shuyu/ledger-key.pem",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -41,7 +48,7 @@ entry's MAC; with --public-key alone it checks hashes and signatures.`,
 				return err
 			}
 			start := time.Now()
-			rep, err := app.VerifyLedger(cmd.Context(), cfg, publicKey, func(done, total int64) {
+			rep, err := app.VerifyLedger(cmd.Context(), cfg, publicKey, witnesses, func(done, total int64) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "\rverified %d of %d entries", done, total)
 			})
 			fmt.Fprintln(cmd.ErrOrStderr())
@@ -53,13 +60,14 @@ entry's MAC; with --public-key alone it checks hashes and signatures.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "ledger verify: OK: %d entries (%d pruned), %d checkpoints matched, root %s, %s key %s, MACs checked: %v, in %s\n",
-				rep.Size, rep.Pruned, rep.Checkpoints, base64.StdEncoding.EncodeToString(rep.Root), rep.Suite, rep.KeyID, rep.MACs,
+			fmt.Fprintf(cmd.OutOrStdout(), "ledger verify: OK: %d entries (%d pruned), %d checkpoints and %d witnesses matched, root %s, %s key %s, MACs checked: %v, in %s\n",
+				rep.Size, rep.Pruned, rep.Checkpoints, rep.Witnessed, base64.StdEncoding.EncodeToString(rep.Root), rep.Suite, rep.KeyID, rep.MACs,
 				time.Since(start).Round(time.Millisecond))
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&publicKey, "public-key", "", "PEM public key file: verify without the private key (no MAC checks)")
+	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "a checkpoint saved earlier from GET /api/v1/ledger/checkpoint (JSON); the log must still contain it, which catches a rollback or a rewrite (repeatable)")
 	return cmd
 }
 

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"shuyu/internal/app"
 	"shuyu/internal/demo"
 	"shuyu/internal/store"
 	"shuyu/internal/store/storetest"
@@ -68,6 +69,13 @@ func TestLedgerVerifyCatchesEdits(t *testing.T) {
 			out, err := run(t, append(args, "ledger", "verify")...)
 			if err != nil || !strings.Contains(out, "ledger verify: OK") {
 				t.Fatalf("verify of a fresh demo: %v\n%s", err, out)
+			}
+			// A checkpoint saved now, as an auditor would, is a witness later.
+			witness := filepath.Join(dir, "checkpoint.json")
+			saveCheckpoint(t, args, witness)
+			out, err = run(t, append(args, "ledger", "verify", "--witness", witness)...)
+			if err != nil || !strings.Contains(out, "1 witnesses matched") {
+				t.Fatalf("verify with a witness: %v\n%s", err, out)
 			}
 			dsn := filepath.Join(dir, "shuyu.db")
 			if d == store.Postgres {
@@ -246,4 +254,35 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// saveCheckpoint writes the current checkpoint as the API serves it.
+func saveCheckpoint(t *testing.T, args []string, path string) {
+	t.Helper()
+	cfg, err := (&options{dataDir: args[1], db: dbArg(args), logLevel: "error", logFormat: "text"}).config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	cp, err := a.Ledger.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(cp)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dbArg(args []string) string {
+	for i, a := range args {
+		if a == "--db" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }

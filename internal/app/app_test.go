@@ -73,7 +73,7 @@ func TestConfigurationRefusals(t *testing.T) {
 	if err != nil || cp.Suite != ledger.SuiteSM2 || cp.Size == 0 {
 		t.Fatalf("checkpoint %v, %v; want an SM2 ledger with entries", cp, err)
 	}
-	rep, err := app.VerifyLedger(ctx, sm, "", nil)
+	rep, err := app.VerifyLedger(ctx, sm, "", nil, nil)
 	if err != nil || rep.Suite != ledger.SuiteSM2 {
 		t.Errorf("verify the SM2 ledger: %+v %v", rep, err)
 	}

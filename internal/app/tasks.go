@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/demo"
+	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
 	"shuyu/internal/store"
 )
@@ -35,7 +37,10 @@ func Admin() access.Principal {
 // VerifyLedger checks the ledger of the configured database offline, with
 // the private key file (entry MACs too) or, when publicKeyFile is set, with
 // the public key only. It does not migrate or write anything.
-func VerifyLedger(ctx context.Context, cfg Config, publicKeyFile string, progress func(done, total int64)) (ledger.Report, error) {
+//
+// witnessFiles are checkpoints saved from GET /api/v1/ledger/checkpoint
+// (JSON); the log must still contain each of them.
+func VerifyLedger(ctx context.Context, cfg Config, publicKeyFile string, witnessFiles []string, progress func(done, total int64)) (ledger.Report, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return ledger.Report{}, err
@@ -58,16 +63,77 @@ func VerifyLedger(ctx context.Context, cfg Config, publicKeyFile string, progres
 			return ledger.Report{}, fmt.Errorf("no database at %s: %w", cfg.DSN(), err)
 		}
 	}
+	var witnesses []ledger.Checkpoint
+	for _, f := range witnessFiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return ledger.Report{}, err
+		}
+		var cp ledger.Checkpoint
+		if err := json.Unmarshal(data, &cp); err != nil {
+			return ledger.Report{}, fmt.Errorf("witness %s: not a checkpoint as GET /api/v1/ledger/checkpoint serves it: %w", f, err)
+		}
+		witnesses = append(witnesses, cp)
+	}
 	db, err := store.Open(ctx, cfg.DSN())
 	if err != nil {
 		return ledger.Report{}, err
 	}
 	defer db.Close()
-	return ledger.Verify(ctx, db, key, progress)
+	return ledger.VerifyWitnessed(ctx, db, key, witnesses, progress)
 }
 
 // PruneLedger removes ledger entries older than before, refusing anything
 // inside the retention period.
 func (a *App) PruneLedger(ctx context.Context, before time.Time) (int64, error) {
 	return a.Ledger.Prune(ctx, before, Admin().Actor())
+}
+
+// sourceSealer loads (or creates) the key that seals source databases'
+// DSNs; SM4 seals them where the ledger uses Chinese commercial cryptography.
+func sourceSealer(cfg Config) (*ingest.Sealer, error) {
+	key, created, err := ingest.LoadOrCreateKey(cfg.SourceKey)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		cfg.Log.Warn("created a new key for source database credentials; back it up, and give the same file to every serve process",
+			"path", cfg.SourceKey)
+	}
+	return ingest.NewSealer(key, cfg.LedgerSuite == "sm2")
+}
+
+// startJobs runs the background work of a serve process until ctx ends or
+// the returned function is called (which waits for it): due pulls, and the
+// hourly sweep of what interrupted writes left in the domain. Each job is
+// safe in several processes at once.
+func (a *App) startJobs(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(a.Config.PullEvery)
+		defer tick.Stop()
+		swept := time.Now()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			if _, err := a.Ingest.PullDue(ctx); err != nil && ctx.Err() == nil {
+				a.Config.Log.Error("scheduled pulls", "err", err)
+			}
+			if time.Since(swept) > time.Hour {
+				if err := a.Domain.Sweep(ctx); err != nil {
+					a.Config.Log.Error("sweeping the domain", "err", err)
+				}
+				swept = time.Now()
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

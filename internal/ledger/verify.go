@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/transparency-dev/merkle/compact"
 
@@ -34,6 +35,7 @@ type Report struct {
 	Pruned      int64
 	Root        []byte
 	Checkpoints int  // checkpoints whose roots were recomputed and matched
+	Witnessed   int  // checkpoints kept outside the database that matched
 	MACs        bool // whether entry MACs were checked (needs the private key)
 }
 
@@ -53,14 +55,23 @@ type Report struct {
 // database (published, or held by a witness) shows that the log has since
 // been larger.
 func Verify(ctx context.Context, db *store.DB, key *Key, progress func(done, total int64)) (rep Report, err error) {
+	return VerifyWitnessed(ctx, db, key, nil, progress)
+}
+
+// VerifyWitnessed is Verify that also checks the log against checkpoints
+// kept outside the database: saved from GET /api/v1/ledger/checkpoint by an
+// auditor, a regulator or a witness. They close what Verify alone cannot
+// see: a log rolled back to an earlier state, or rewritten and re-signed by
+// someone who took the key, no longer contains what they saw.
+func VerifyWitnessed(ctx context.Context, db *store.DB, key *Key, witnesses []Checkpoint, progress func(done, total int64)) (rep Report, err error) {
 	err = db.InSnapshot(ctx, func(q store.Querier) error {
-		rep, err = verify(ctx, q, key, progress)
+		rep, err = verify(ctx, q, key, witnesses, progress)
 		return err
 	})
 	return rep, err
 }
 
-func verify(ctx context.Context, q store.Querier, key *Key, progress func(done, total int64)) (Report, error) {
+func verify(ctx context.Context, q store.Querier, key *Key, witnesses []Checkpoint, progress func(done, total int64)) (Report, error) {
 	hd, err := readHead(ctx, q, "")
 	if err != nil {
 		return Report{}, err
@@ -76,6 +87,10 @@ func verify(ctx context.Context, q store.Querier, key *Key, progress func(done, 
 		return rep, &Failure{-1, fmt.Sprintf("the head's pruned size %d lies outside the log of size %d", hd.prunedSize, hd.size)}
 	}
 	checkpoints, cpFault, err := loadCheckpoints(ctx, q, hd, key)
+	if err != nil {
+		return rep, err
+	}
+	witnessed, err := witnessSizes(witnesses, hd, key)
 	if err != nil {
 		return rep, err
 	}
@@ -109,7 +124,7 @@ func verify(ctx context.Context, q store.Querier, key *Key, progress func(done, 
 		return rep, err
 	}
 	defer rows.Close()
-	next, lastGood := hd.prunedSize, hd.prunedSize
+	next, lastGood, lastWitnessed := hd.prunedSize, hd.prunedSize, hd.prunedSize
 	var lastPrune *Entry
 	for rows.Next() {
 		e, err := scanEntry(rows)
@@ -148,6 +163,16 @@ func verify(ctx context.Context, q store.Querier, key *Key, progress func(done, 
 			}
 			rep.Checkpoints++
 			lastGood = next
+		}
+		if w, ok := witnessed[next]; ok {
+			// The log's own checkpoints may be re-signed forgeries here, so
+			// only an earlier witness bounds where the rewrite starts.
+			if root, err := cr.GetRootHash(nil); err != nil || !bytes.Equal(root, w.Root) {
+				return rep, &Failure{lastWitnessed, fmt.Sprintf("entries [%d, %d) differ from the checkpoint witnessed at size %d on %s: the log was rewritten",
+					lastWitnessed, next, next, w.Time.Format(time.RFC3339))}
+			}
+			rep.Witnessed++
+			lastWitnessed = next
 		}
 		if progress != nil && next%65536 == 0 {
 			progress(next-hd.prunedSize, hd.size-hd.prunedSize)
@@ -285,4 +310,23 @@ func loadNodes(ctx context.Context, q store.Querier) (map[compact.NodeID][]byte,
 		out[compact.NewNodeID(uint(level), uint64(idx))] = hash
 	}
 	return out, rows.Err()
+}
+
+// witnessSizes checks each witnessed checkpoint's signature and that the log
+// has not shrunk below it, and returns those the scan can recompute.
+func witnessSizes(witnesses []Checkpoint, hd head, key *Key) (map[int64]Checkpoint, error) {
+	out := map[int64]Checkpoint{}
+	for _, w := range witnesses {
+		if err := w.Verify(key); err != nil {
+			return nil, fmt.Errorf("witnessed checkpoint of size %d: %w", w.Size, err)
+		}
+		if w.Size > hd.size {
+			return nil, &Failure{hd.size, fmt.Sprintf("the log has %d entries, but a checkpoint witnessed on %s had %d: it was rolled back",
+				hd.size, w.Time.Format(time.RFC3339), w.Size)}
+		}
+		if w.Size > hd.prunedSize {
+			out[w.Size] = w
+		}
+	}
+	return out, nil
 }
