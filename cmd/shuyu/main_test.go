@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ import (
 const demoPassword = "Cli-Test-Passw0rd"
 
 // run executes the CLI in this process, as a user would from the shell.
-func run(t *testing.T, args ...string) (string, error) {
+func run(t testing.TB, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd := rootCommand()
@@ -42,7 +43,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{}, {"serve"}, {"demo"}, {"migrate"}, {"ledger"}, {"ledger", "verify"}, {"ledger", "prune"},
 		{"user"}, {"user", "add"}, {"user", "list"}, {"user", "passwd"}, {"user", "set"}, {"org"}, {"org", "add"}, {"org", "list"},
-		{"org", "add-jurisdiction"}, {"version"}} {
+		{"org", "add-jurisdiction"}, {"ingest"}, {"version"}} {
 		out, err := run(t, append(args, "--help")...)
 		if err != nil || !strings.Contains(out, "Usage:") {
 			t.Errorf("shuyu %v --help: %v\n%s", args, err, out)
@@ -172,10 +173,7 @@ func TestAdministration(t *testing.T) {
 // address while demo passwords are in use.
 func TestDemoServesAndStops(t *testing.T) {
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "shuyu")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "demo", "--data", dir, "--addr", "127.0.0.1:0", "--password", demoPassword)
 	stdout, _ := cmd.StdoutPipe()
@@ -246,6 +244,33 @@ func waitForURL(t *testing.T, r io.Reader) string {
 	return ""
 }
 
+// built is the shuyu binary the process tests share, built once.
+var built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// binary builds shuyu once for the tests that run it as a real process.
+func binary(t testing.TB) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "shuyu-test-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "shuyu")
+		if out, err := exec.Command("go", "build", "-o", built.path, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.path
+}
+
 func TestMain(m *testing.M) {
 	// The CLI reads SHUYU_* variables; keep the developer's own out of the tests.
 	for _, kv := range os.Environ() {
@@ -253,7 +278,11 @@ func TestMain(m *testing.M) {
 			os.Unsetenv(k)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
+	os.Exit(code)
 }
 
 // saveCheckpoint writes the current checkpoint as the API serves it.

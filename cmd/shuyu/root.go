@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"net/netip"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -25,6 +27,10 @@ type options struct {
 	trustedProxies          []string
 	secureCookies           bool
 	logFormat, logLevel     string
+	maxUpload, engineMemory string
+	sourceKey               string
+	pullAllow               []string
+	pullTimeout             time.Duration
 }
 
 func rootCommand() *cobra.Command {
@@ -48,10 +54,11 @@ SHUYU_DB, SHUYU_ADDR; a flag on the command line wins.`,
 	pf.StringVar(&o.dataDir, "data", "shuyu-data", "data directory: the embedded database, the ledger key and the data domain")
 	pf.StringVar(&o.db, "db", "", "PostgreSQL URL for server mode (postgres://…); empty keeps everything in --data")
 	pf.StringVar(&o.ledgerKey, "ledger-key", "", "ledger signing key file (default DATA/ledger-key.pem)")
+	pf.StringVar(&o.sourceKey, "source-key", "", "key file sealing source databases' credentials (default DATA/source-key)")
 	pf.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	pf.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	root.AddCommand(serveCommand(&o), demoCommand(&o), migrateCommand(&o), ledgerCommand(&o),
-		userCommand(&o), orgCommand(&o), versionCommand())
+		userCommand(&o), orgCommand(&o), ingestCommand(&o), versionCommand())
 	return root
 }
 
@@ -64,6 +71,16 @@ func serveFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringVar(&o.calendar, "calendar", "", "holiday table file replacing the built-in Chinese official calendar")
 	fs.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil, "CIDR of a reverse proxy whose X-Forwarded-For is trusted (repeatable)")
 	fs.BoolVar(&o.secureCookies, "secure-cookies", false, "mark console cookies Secure (serve behind HTTPS)")
+	fs.StringSliceVar(&o.pullAllow, "pull-allow", nil, "network (CIDR or address) source databases of scheduled pulls may be in (repeatable; default: any but this machine and link-local addresses)")
+	fs.DurationVar(&o.pullTimeout, "pull-timeout", 30*time.Minute, "time limit of one scheduled pull and of each statement on the source")
+	domainFlags(fs, o)
+}
+
+// domainFlags adds the limits of the data domain, for the commands that
+// store data.
+func domainFlags(fs *pflag.FlagSet, o *options) {
+	fs.StringVar(&o.maxUpload, "max-upload", "2GiB", "largest data file accepted, in bytes or with a unit (512MiB, 2GiB, 5GB)")
+	fs.StringVar(&o.engineMemory, "engine-memory", "1GiB", "memory limit of the data engine (DuckDB); beyond it, it spills to disk inside --data")
 }
 
 // fromEnvironment sets every flag not given on the command line from
@@ -91,7 +108,11 @@ func (o *options) config() (app.Config, error) {
 		return app.Config{}, err
 	}
 	cfg := app.Config{DataDir: o.dataDir, DB: o.db, Addr: o.addr, LedgerSuite: o.ledgerCrypto, LedgerKey: o.ledgerKey,
-		Origin: o.origin, Retention: o.retention, CalendarFile: o.calendar, SecureCookies: o.secureCookies, Log: log, Version: version}
+		Origin: o.origin, Retention: o.retention, CalendarFile: o.calendar, SecureCookies: o.secureCookies, Log: log, Version: version,
+		SourceKey: o.sourceKey, PullTimeout: o.pullTimeout}
+	if err := o.domainConfig(&cfg); err != nil {
+		return cfg, err
+	}
 	for _, s := range o.trustedProxies {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
@@ -99,7 +120,42 @@ func (o *options) config() (app.Config, error) {
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
+	for _, s := range o.pullAllow {
+		p, err := parsePrefix(s)
+		if err != nil {
+			return cfg, fmt.Errorf("--pull-allow %q: want a CIDR such as 10.20.0.0/16 or an address: %w", s, err)
+		}
+		cfg.PullAllow = append(cfg.PullAllow, p)
+	}
 	return cfg, nil
+}
+
+// domainConfig reads the domain's limits; unset (commands without the
+// flags) they keep the app's defaults.
+func (o *options) domainConfig(cfg *app.Config) error {
+	if o.maxUpload != "" {
+		n, err := humanize.ParseBytes(o.maxUpload)
+		if err != nil || n == 0 || n > math.MaxInt64 {
+			return fmt.Errorf("--max-upload %q: want a size such as 2GiB, 500MB or 1073741824", o.maxUpload)
+		}
+		cfg.MaxUploadBytes = int64(n)
+	}
+	if o.engineMemory != "" {
+		n, err := humanize.ParseBytes(o.engineMemory)
+		if err != nil || n < 64<<20 {
+			return fmt.Errorf("--engine-memory %q: want a size of at least 64MiB, such as 1GiB or 4GB", o.engineMemory)
+		}
+		cfg.EngineMemory = fmt.Sprintf("%dMiB", n>>20)
+	}
+	return nil
+}
+
+// parsePrefix reads a CIDR, or an address as a one-address prefix.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	return netip.ParsePrefix(s)
 }
 
 func (o *options) logger() (*slog.Logger, error) {

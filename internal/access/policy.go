@@ -48,6 +48,18 @@ const (
 	CatalogBrowse      Action = "catalog.browse" // the entries in the operation scope, to apply for them
 	CatalogWrite       Action = "catalog.write"
 	DatasetUpload      Action = "dataset.upload" // add a version of an entry
+
+	// Quality, tickets and supply evaluation (Art. 7, 8, 24). A ticket's
+	// resource is its provider's organization with UserID set to the filer,
+	// so Self rules reach the filer and Org rules the provider.
+	QualityRead  Action = "quality.read"  // an entry's quality rules and results, for those who reach the entry
+	TicketFile   Action = "ticket.file"   // file a correction or objection ticket against a readable entry
+	TicketRead   Action = "ticket.read"   // see tickets: the filer, the provider, the overseers
+	TicketAnswer Action = "ticket.answer" // the provider's commissioners answer
+	TicketAccept Action = "ticket.accept" // the filer accepts the answer
+	TicketReject Action = "ticket.reject" // the filer rejects the answer
+	TicketClose  Action = "ticket.close"  // the filer, or the implementing unit overseeing the provider, closes
+	SupplyRead   Action = "supply.read"   // provider quality scores and the supply evaluation
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -100,11 +112,44 @@ var policy = map[Action][]Rule{
 	CatalogWrite: {{Role: RoleCommissioner, Scope: Org}},
 	// The platform administrator loads files with shuyu ingest on a provider's behalf.
 	DatasetUpload: {{Role: RoleAdmin, Scope: Any}, {Role: RoleCommissioner, Scope: Org}},
+	// Whoever reaches an entry (catalog.read, or catalog.browse when it is in
+	// scope) may see its quality and file tickets against it; the quality
+	// service checks the entry's visibility as well as these rules.
+	QualityRead: entryReaders,
+	TicketFile:  entryReaders,
+	TicketRead: {
+		{Role: RoleAdmin, Scope: Any},
+		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+		{Role: RoleCommissioner, Scope: Org},
+		{Role: RoleMember, Scope: Self},
+	},
+	TicketAnswer: {{Role: RoleCommissioner, Scope: Org}},
+	TicketAccept: {{Role: RoleMember, Scope: Self}},
+	TicketReject: {{Role: RoleMember, Scope: Self}},
+	// The implementing unit runs the correction process (Art. 8) and may
+	// close a ticket that needs nothing more, e.g. a duplicate.
+	TicketClose: {{Role: RoleMember, Scope: Self}, {Role: RoleOfficer, Scope: Jurisdiction}},
+	// The supply evaluation guides IT funding (Art. 7, 24): the implementing
+	// unit and regulators read it for their jurisdiction, a provider its own line.
+	SupplyRead: {
+		{Role: RoleAdmin, Scope: Any},
+		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+		{Role: RoleCommissioner, Scope: Org},
+	},
 	LedgerRead: {
 		{Role: RoleAdmin, Scope: Any},
 		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
 		{Role: RoleOrgAdmin, Scope: Org},
 	},
+}
+
+// entryReaders reach a catalog entry: everyone with catalog.read or
+// catalog.browse, as far as either reaches.
+var entryReaders = []Rule{
+	{Role: RoleAdmin, Scope: Any},
+	{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+	{Role: RoleOperatorManager, Scope: Jurisdiction}, {Role: RoleAnalyst, Scope: Jurisdiction},
+	{Role: RoleCommissioner, Scope: Jurisdiction},
 }
 
 // Check returns nil when p may take action a on r, and otherwise an

@@ -15,13 +15,14 @@ import (
 	"shuyu/internal/identity"
 	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
+	"shuyu/internal/quality"
 	"shuyu/internal/store"
 	"shuyu/internal/web"
 )
 
 // Migrations lists every package's schema in dependency order.
 func Migrations() []store.Migrations {
-	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations}
+	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.
@@ -34,6 +35,7 @@ type App struct {
 	Catalog  *catalog.Service
 	Domain   *domain.Domain
 	Ingest   *ingest.Service
+	Quality  *quality.Service
 	Web      *web.Server
 }
 
@@ -95,15 +97,25 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	}
 	ident := identity.New(db, led, identity.Options{Argon2: cfg.Argon2})
 	cat := catalog.New(db, led, ident, scheme)
-	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom,
-		Ingest: ingest.New(cat, dom, ident)}
-	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest,
+	sealer, err := sourceSealer(cfg)
+	if err != nil {
+		dom.Close()
+		return nil, err
+	}
+	qual := quality.New(db, led, ident, cat, dom, cal, quality.Options{AnswerDays: cfg.TicketAnswerDays, Log: cfg.Log})
+	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom, Quality: qual,
+		Ingest: ingest.New(cat, dom, ident, ingest.Options{DB: db, Ledger: led, Sealer: sealer,
+			PullAllow: cfg.PullAllow, PullTimeout: cfg.PullTimeout, Log: cfg.Log, AfterVersion: qual.AssessLater})}
+	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
 		Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }
 
 // Close stops the data engine and releases the database.
-func (a *App) Close() error { return errors.Join(a.Domain.Close(), a.DB.Close()) }
+func (a *App) Close() error {
+	a.Quality.Wait() // assessments still running need the engine
+	return errors.Join(a.Domain.Close(), a.DB.Close())
+}
 
 // Serve listens on the configured address until ctx ends, then shuts down
 // gracefully, letting requests in flight finish for up to 15 seconds. It
@@ -131,6 +143,8 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	defer a.startJobs(ctx)()
+	defer a.Quality.Start(ctx)()
 	a.Config.Log.Info("serving", "addr", ln.Addr().String(), "db", a.DB.String())
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -181,6 +195,7 @@ func (a *App) recordStart(ctx context.Context, addr string) error {
 		return a.Ledger.Append(ctx, tx, ledger.Record{Actor: ledger.System, Action: "system.start", ObjectType: "deployment", ObjectID: c.Origin,
 			Detail: map[string]any{"version": c.Version, "addr": addr, "db": string(a.DB.Dialect()), "ledger_suite": a.Ledger.Key().Suite,
 				"ledger_key_id": a.Ledger.Key().ID, "retention_days": int(c.Retention.Hours() / 24), "calendar_file": c.CalendarFile,
-				"calendar_years": years, "trusted_proxies": len(c.TrustedProxies), "secure_cookies": c.SecureCookies}})
+				"calendar_years": years, "trusted_proxies": len(c.TrustedProxies), "secure_cookies": c.SecureCookies,
+				"ticket_answer_days": c.TicketAnswerDays}})
 	})
 }

@@ -38,6 +38,19 @@ type Config struct {
 	// EngineMemory is the data engine's memory limit (e.g. "1GB"); beyond it
 	// the engine spills to disk inside the data directory.
 	EngineMemory string
+	// SourceKey is the file of the key that seals source databases' DSNs.
+	// Default DataDir/source-key; every serve process needs the same file.
+	SourceKey string
+	// PullAllow lists the networks source databases may be in; empty allows
+	// any address but loopback, link-local and unspecified ones.
+	PullAllow []netip.Prefix
+	// PullTimeout bounds one scheduled pull; default 30 minutes.
+	PullTimeout time.Duration
+	// PullEvery is how often serve looks for due pulls; default 30 seconds.
+	PullEvery time.Duration
+	// TicketAnswerDays is how many working days a provider has to answer an
+	// error-correction or objection ticket (Art. 8); default 5.
+	TicketAnswerDays int
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 	// SecureCookies marks console cookies Secure; set it behind HTTPS.
@@ -73,11 +86,23 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Origin == "" {
 		c.Origin = "shuyu"
 	}
+	if c.SourceKey == "" {
+		c.SourceKey = filepath.Join(c.DataDir, "source-key")
+	}
+	if c.PullEvery == 0 {
+		c.PullEvery = 30 * time.Second
+	}
 	if c.Retention == 0 {
 		c.Retention = ledger.MinRetention
 	}
 	if c.Retention < ledger.MinRetention {
 		return c, errors.New("retention: at least 180 days (4320h); Art. 24 keeps logs six months")
+	}
+	if c.TicketAnswerDays == 0 {
+		c.TicketAnswerDays = 5
+	}
+	if c.TicketAnswerDays < 1 || c.TicketAnswerDays > 60 {
+		return c, fmt.Errorf("ticket answer days: %d; give 1 to 60 working days (default 5)", c.TicketAnswerDays)
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()

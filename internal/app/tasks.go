@@ -21,7 +21,10 @@ func (a *App) SeedDemo(ctx context.Context, password string, rowsScale float64) 
 	if err != nil {
 		return res, err
 	}
-	return res, demo.SeedData(ctx, a.Identity, a.Catalog, a.Ingest, rowsScale)
+	if err := demo.SeedData(ctx, a.Identity, a.Catalog, a.Ingest, rowsScale); err != nil {
+		return res, err
+	}
+	return res, demo.SeedQuality(ctx, a.Identity, a.Quality)
 }
 
 // Admin is the principal of the command line: the platform administrator

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,9 +95,9 @@ func TestStoreCSV(t *testing.T) {
 		}
 		problems := e.Details.(map[string]any)["problems"].([]Problem)
 		want := []Problem{
-			{Line: 3, Column: "n", Value: "zwei", Reason: "not a valid BIGINT"},
-			{Line: 3, Column: "day", Value: "2026-02-30", Reason: "not a valid DATE"},
-			{Line: 3, Column: "ok", Value: "maybe", Reason: "not a valid BOOLEAN"},
+			{Line: 3, Column: "n", Value: "zwei", Reason: "not a valid integer (a whole number)"},
+			{Line: 3, Column: "day", Value: "2026-02-30", Reason: "not a valid date (YYYY-MM-DD)"},
+			{Line: 3, Column: "ok", Value: "maybe", Reason: "not a valid boolean (true or false)"},
 		}
 		for i, w := range want {
 			if i >= len(problems) || problems[i] != w {
@@ -123,4 +124,36 @@ func TestStoreCSV(t *testing.T) {
 
 func migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations}
+}
+
+// TestWholeNumbers: the engine would round 3.5 or 1e3 into an integer
+// column; they are refused, with the other problems of the file.
+func TestWholeNumbers(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t, store.SQLite, append(migrations(), Migrations)...)
+	d := fixture(t, db)
+	cols := []Column{{"id", "text"}, {"n", "integer"}, {"day", "date"}}
+	for _, c := range []struct {
+		content string
+		want    []Problem
+	}{
+		{"id,n,day\na,3.5,2026-01-02\nb, 12 ,2026-01-02\nc,1e3,2026-01-02\n", []Problem{
+			{Line: 2, Column: "n", Value: "3.5", Reason: invalid("integer")}, {Line: 4, Column: "n", Value: "1e3", Reason: invalid("integer")}}},
+		{"id,n,day\na,3.5,2026-13-01\nb,7,2026-02-30\n", []Problem{{Line: 2, Column: "n", Value: "3.5", Reason: invalid("integer")},
+			{Line: 2, Column: "day", Value: "2026-13-01", Reason: invalid("date")}, {Line: 3, Column: "day", Value: "2026-02-30", Reason: invalid("date")}}},
+		{"id,day\na,2026-13-01\n", nil}, // no integer column: the header is wrong first
+	} {
+		_, err := d.Store(context.Background(), ledger.System, Input{DatasetID: "ds", Columns: cols, Path: writeFile(t, d, c.content)})
+		e, ok := err.(*errs.Error)
+		if !ok || e.Code != errs.Invalid {
+			t.Fatalf("%q: %v, want invalid", c.content, err)
+		}
+		if c.want == nil {
+			continue
+		}
+		got := e.Details.(map[string]any)["problems"].([]Problem)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: problems %+v, want %+v", c.content, got, c.want)
+		}
+	}
 }

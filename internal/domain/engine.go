@@ -49,13 +49,18 @@ type Domain struct {
 	limits Limits
 	// lockFile holds a shared lock on the directory while the process runs.
 	lockFile *os.File
+	// spill is this process's own directory for the engine's temporary
+	// files: DuckDB names them alike in every process, so processes sharing
+	// the data directory must not share one.
+	spill string
 }
 
 // Open opens the domain under dir (created 0700), with its own DuckDB
 // engine, and clears what an interrupted write left behind.
 func Open(ctx context.Context, dir string, db *store.DB, l *ledger.Ledger, limits Limits) (*Domain, error) {
 	d := &Domain{dir: dir, db: db, ledger: l, limits: limits.withDefaults()}
-	for _, sub := range []string{d.tmpDir(), d.spillDir(), d.datasetsDir()} {
+	d.spill = filepath.Join(d.spillDir(), store.NewID())
+	for _, sub := range []string{d.tmpDir(), d.spill, d.datasetsDir()} {
 		if err := os.MkdirAll(sub, 0o700); err != nil {
 			return nil, fmt.Errorf("domain: %w", err)
 		}
@@ -64,7 +69,7 @@ func Open(ctx context.Context, dir string, db *store.DB, l *ledger.Ledger, limit
 		for _, stmt := range []string{
 			"SET memory_limit = " + quote(d.limits.Memory),
 			fmt.Sprintf("SET threads = %d", d.limits.Threads),
-			"SET temp_directory = " + quote(d.spillDir()),
+			"SET temp_directory = " + quote(d.spill),
 			"SET preserve_insertion_order = true",
 			"SET autoinstall_known_extensions = false",
 			"SET autoload_known_extensions = false",
@@ -90,9 +95,11 @@ func Open(ctx context.Context, dir string, db *store.DB, l *ledger.Ledger, limit
 	return d, nil
 }
 
-// Close stops the engine and releases the directory.
+// Close stops the engine, removes its temporary files and releases the
+// directory.
 func (d *Domain) Close() error {
 	err := d.duck.Close()
+	os.RemoveAll(d.spill)
 	if d.lockFile != nil {
 		d.lockFile.Close()
 	}

@@ -14,7 +14,8 @@ const rejectsTable = "shuyu_rejects"
 
 // csvQuery reads a UTF-8 CSV source with the declared types, in the
 // declared column order, setting rejected rows aside for csvRejects.
-func csvQuery(in Input) (string, []Problem, error) {
+// Integers are read as text and, when strict, converted by strictInteger.
+func csvQuery(in Input, strict bool) (string, []Problem, error) {
 	header, err := readHeader(in.Path)
 	if err != nil {
 		return "", nil, err
@@ -25,15 +26,30 @@ func csvQuery(in Input) (string, []Problem, error) {
 	types := map[string]string{}
 	for _, c := range in.Columns {
 		types[c.Name] = engineType[c.Type]
+		if c.Type == "integer" {
+			types[c.Name] = "VARCHAR"
+		}
 	}
+	sel := make([]string, len(in.Columns))
+	for i, c := range in.Columns {
+		sel[i] = ident(c.Name)
+		if c.Type == "integer" && strict {
+			sel[i] = strictInteger(c.Name)
+		}
+	}
+	return `SELECT ` + strings.Join(sel, ", ") + ` FROM ` + readCSV(in.Path, header, types, `store_rejects = true, rejects_table = `+
+		quote(rejectsTable)+`, rejects_scan = `+quote(rejectsTable+"_scan")+`, rejects_limit = `+fmt.Sprint(MaxProblems)), nil, nil
+}
+
+// readCSV reads a CSV file whose header is given, each column as the
+// engine type types names, with more options.
+func readCSV(path string, header []string, types map[string]string, options string) string {
 	cols := make([]string, len(header))
 	for i, h := range header {
 		cols[i] = quote(h) + ": " + quote(types[h])
 	}
-	return `SELECT ` + selectList(in.Columns, "") + ` FROM read_csv(` + quote(in.Path) + `, header = true, auto_detect = false,
-		delim = ',', quote = '"', escape = '"', columns = {` + strings.Join(cols, ", ") + `},
-		dateformat = '%Y-%m-%d', store_rejects = true, rejects_table = ` + quote(rejectsTable) + `,
-		rejects_scan = ` + quote(rejectsTable+"_scan") + `, rejects_limit = ` + fmt.Sprint(MaxProblems) + `)`, nil, nil
+	return `read_csv(` + quote(path) + `, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+		columns = {` + strings.Join(cols, ", ") + `}, dateformat = '%Y-%m-%d', ` + options + `)`
 }
 
 func selectList(columns []Column, cast string) string {
@@ -47,8 +63,23 @@ func selectList(columns []Column, cast string) string {
 	return strings.Join(out, ", ")
 }
 
+// dropRejects empties the connection's rejects tables, which read_csv
+// would otherwise add to: a pooled connection keeps them from its last use.
+func dropRejects(ctx context.Context, conn *sql.Conn) error {
+	for _, t := range []string{rejectsTable, rejectsTable + "_scan"} {
+		if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS `+ident(t)); err != nil {
+			return fmt.Errorf("domain: clear rejects: %w", err)
+		}
+	}
+	return nil
+}
+
 // csvRejects reads what the last read_csv set aside.
-func csvRejects(ctx context.Context, conn *sql.Conn) ([]Problem, error) {
+func csvRejects(ctx context.Context, conn *sql.Conn, columns []Column) ([]Problem, error) {
+	types := map[string]string{}
+	for _, c := range columns {
+		types[c.Name] = c.Type
+	}
 	rows, err := conn.QueryContext(ctx, `SELECT line, column_idx, COALESCE(column_name, ''), error_type, COALESCE(csv_line, ''), COALESCE(error_message, '')
 		FROM `+ident(rejectsTable)+` ORDER BY line, column_idx LIMIT `+fmt.Sprint(MaxProblems))
 	if err != nil {
@@ -65,7 +96,10 @@ func csvRejects(ctx context.Context, conn *sql.Conn) ([]Problem, error) {
 		if err := rows.Scan(&p.Line, &col, &p.Column, &kind, &line, &msg); err != nil {
 			return nil, err
 		}
-		p.Value, p.Reason = valueAt(line, col), reason(kind, msg)
+		p.Value, p.Reason = valueAt(line, col), reason(kind, msg, types[p.Column])
+		if strings.HasPrefix(kind, "INVALID") {
+			p.Value = "" // bytes in another encoding would show as garbage
+		}
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -83,75 +117,34 @@ func valueAt(line string, col int64) string {
 	return rec[col-1]
 }
 
-// reason says in a provider's terms why a value was refused.
-func reason(kind, msg string) string {
+// reason says in a provider's terms why a value of a column declared as
+// fieldType was refused.
+func reason(kind, msg, fieldType string) string {
 	switch kind {
 	case "CAST":
-		if i := strings.Index(msg, " to '"); i >= 0 {
-			return "not a valid " + strings.TrimSuffix(msg[i+5:], "'")
-		}
-		return "wrong type"
+		return invalid(fieldType)
 	case "TOO MANY COLUMNS":
 		return "the line has more values than the header has columns"
 	case "MISSING COLUMNS":
 		return "the line has fewer values than the header has columns"
+	case "INVALID ENCODING", "INVALID UNICODE":
+		return "the text is not valid UTF-8 (declare the encoding, e.g. gb18030)"
 	case "UNQUOTED VALUE":
 		return "a value contains a quote but is not quoted"
 	case "LINE SIZE OVER MAXIMUM":
 		return "the line is too long"
-	case "INVALID UNICODE":
-		return "the text is not valid UTF-8 (declare the encoding, e.g. gb18030)"
 	}
 	return strings.ToLower(kind) + ": " + msg
 }
 
-// parquetQuery reads a Parquet source cast to the declared types, after
-// checking that every declared column is there and every value converts.
-func parquetQuery(ctx context.Context, conn *sql.Conn, in Input) (string, []Problem, error) {
-	src := `read_parquet(` + quote(in.Path) + `)`
-	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM (DESCRIBE SELECT * FROM `+src+`)`)
-	if err != nil {
-		return "", []Problem{{Line: 1, Reason: "not a readable Parquet file: " + engineMessage(err)}}, nil
-	}
-	var header []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return "", nil, err
-		}
-		header = append(header, name)
-	}
-	rows.Close()
-	if problems := matchHeader(header, in.Columns); len(problems) > 0 {
-		return "", problems, nil
-	}
-	var checks []string
-	for _, c := range in.Columns {
-		checks = append(checks, fmt.Sprintf(`SELECT rn, %s AS col, CAST(%s AS VARCHAR) AS val FROM numbered
-			WHERE %s IS NOT NULL AND TRY_CAST(%s AS %s) IS NULL`, quote(c.Name), ident(c.Name), ident(c.Name), ident(c.Name), engineType[c.Type]))
-	}
-	bad, err := conn.QueryContext(ctx, `WITH numbered AS (SELECT row_number() OVER () AS rn, * FROM `+src+`) `+
-		strings.Join(checks, " UNION ALL ")+fmt.Sprintf(` ORDER BY rn, col LIMIT %d`, MaxProblems))
-	if err != nil {
-		return "", nil, fmt.Errorf("domain: check Parquet: %w", err)
-	}
-	defer bad.Close()
-	var problems []Problem
-	types := map[string]string{}
-	for _, c := range in.Columns {
-		types[c.Name] = c.Type
-	}
-	for bad.Next() {
-		var p Problem
-		if err := bad.Scan(&p.Line, &p.Column, &p.Value); err != nil {
-			return "", nil, err
-		}
-		p.Reason = "not a valid " + types[p.Column]
-		problems = append(problems, p)
-	}
-	if err := bad.Err(); err != nil {
-		return "", nil, err
-	}
-	return `SELECT ` + selectList(in.Columns, "CAST") + ` FROM ` + src, problems, nil
+// invalid says why a value does not fit a field type, in the provider's
+// terms and with the form expected.
+func invalid(fieldType string) string {
+	return "not a valid " + fieldType + map[string]string{
+		"integer":   " (a whole number)",
+		"decimal":   " (a number with at most 14 digits before the point and 4 after it)",
+		"date":      " (YYYY-MM-DD)",
+		"timestamp": " (YYYY-MM-DD HH:MM:SS)",
+		"boolean":   " (true or false)",
+	}[fieldType]
 }

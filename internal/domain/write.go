@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -34,6 +35,10 @@ type Input struct {
 	Path      string
 	Parquet   bool
 	Source    Source
+	// Record, when set, runs inside the transaction that records the
+	// version, so that what the caller keeps about it (a scheduled pull's
+	// state) commits or fails with the version; an error refuses the version.
+	Record func(ctx context.Context, tx *store.Tx, v Version) error
 }
 
 // Problem is one value that does not fit its declared column.
@@ -87,12 +92,21 @@ func (d *Domain) Store(ctx context.Context, by ledger.Actor, in Input) (Version,
 			string(columns), v.CreatedBy, v.CreatedAt); err != nil {
 			return err
 		}
-		return d.ledger.Append(ctx, tx, ledger.Record{Actor: by, Action: "dataset.version", ObjectType: "dataset", ObjectID: v.DatasetID,
+		if err := d.ledger.Append(ctx, tx, ledger.Record{Actor: by, Action: "dataset.version", ObjectType: "dataset", ObjectID: v.DatasetID,
 			Detail: map[string]any{"version_id": v.ID, "seq": v.Seq, "rows": v.Rows, "sha256": v.SHA256, "source_sha256": v.SourceSHA256,
-				"source_format": v.SourceFormat, "source_bytes": v.SourceBytes}})
+				"source_format": v.SourceFormat, "source_bytes": v.SourceBytes}}); err != nil {
+			return err
+		}
+		if in.Record != nil {
+			return in.Record(ctx, tx, v)
+		}
+		return nil
 	})
 	if err != nil {
 		os.Remove(final)
+		if errs.CodeOf(err) != errs.Internal {
+			return v, err
+		}
 		return v, fmt.Errorf("domain: record version: %w", err)
 	}
 	return v, nil
@@ -110,22 +124,30 @@ func (d *Domain) convert(ctx context.Context, in Input, dst string) (int64, erro
 	var problems []Problem
 	if in.Parquet {
 		query, problems, err = parquetQuery(ctx, conn, in)
-	} else {
-		query, problems, err = csvQuery(in)
+	} else if err = dropRejects(ctx, conn); err == nil {
+		query, problems, err = csvQuery(in, true)
 	}
 	if err != nil || len(problems) > 0 {
 		return 0, refuse(problems, err)
 	}
 	res, err := conn.ExecContext(ctx, `COPY (`+query+`) TO `+quote(dst)+` (FORMAT parquet, COMPRESSION zstd)`)
+	if err != nil && !in.Parquet && strings.Contains(err.Error(), notWhole) {
+		return 0, refuse(csvProblems(ctx, conn, in, true))
+	}
 	if err != nil {
 		return 0, errs.E(errs.Invalid, "the file cannot be read: %s", engineMessage(err))
 	}
 	if !in.Parquet {
-		if problems, err = csvRejects(ctx, conn); err != nil || len(problems) > 0 {
-			return 0, refuse(problems, err)
+		if problems, err = csvRejects(ctx, conn, in.Columns); err != nil || len(problems) > 0 {
+			return 0, refuse(csvProblems(ctx, conn, in, false))
 		}
 	}
-	return res.RowsAffected()
+	rows, err := res.RowsAffected()
+	if err == nil && rows == 0 {
+		// An export that went wrong upstream must not replace the data.
+		return 0, errs.E(errs.Invalid, "the file has no rows after its header; a version holds at least one row")
+	}
+	return rows, err
 }
 
 func refuse(problems []Problem, err error) error {
@@ -185,7 +207,11 @@ func readHeader(path string) ([]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	br := bufio.NewReader(f)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3) // before the CSV reader, which would take a quote after it for a bare one
+	}
+	r := csv.NewReader(br)
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
@@ -195,7 +221,7 @@ func readHeader(path string) ([]string, error) {
 		return nil, errs.E(errs.Invalid, "line 1: the header cannot be read: %v", err)
 	}
 	for i := range header {
-		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
+		header[i] = strings.TrimSpace(header[i])
 	}
 	return header, nil
 }

@@ -2,11 +2,15 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -15,20 +19,47 @@ import (
 	"shuyu/internal/errs"
 )
 
-// transcode rewrites a GB18030 (or GBK) file as UTF-8 into dst.
-func transcode(src string, dst *os.File) error {
+// transcode rewrites a GB18030 (or GBK) file as UTF-8 into dst. The decoder
+// turns a byte sequence that is invalid in GB18030 into U+FFFD; finding one
+// means the file is in neither encoding (or is no text at all), which is
+// refused with its line rather than stored garbled. (GB18030 can encode
+// U+FFFD itself, but no agency's export contains it.) declared says whether
+// the provider named the encoding, or it was guessed because the file is
+// not UTF-8.
+func transcode(sp spooled, dst *os.File, declared bool) error {
 	defer dst.Close()
-	in, err := os.Open(src)
+	in, err := os.Open(sp.path)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	r := bufio.NewReaderSize(simplifiedchinese.GB18030.NewDecoder().Reader(bufio.NewReaderSize(in, 1<<20)), 1<<20)
 	w := bufio.NewWriterSize(dst, 1<<20)
-	if _, err := io.Copy(w, simplifiedchinese.GB18030.NewDecoder().Reader(bufio.NewReaderSize(in, 1<<20))); err != nil {
-		return errs.E(errs.Invalid, "the file is neither UTF-8 nor GB18030 text: %v", err)
+	for line := int64(1); ; {
+		chunk, err := r.ReadSlice('\n')
+		if bytes.Contains(chunk, replacement) {
+			if declared {
+				return errs.E(errs.Invalid, "line %d: the text is not GB18030 (GBK); declare the encoding it has, or none to have it detected", line)
+			}
+			return errs.E(errs.Invalid, "the text is neither UTF-8 (line %d is not) nor GB18030 or GBK (line %d is not); export the file as UTF-8, "+
+				"or check that it is a CSV file whole (a file cut short may end inside a character)", sp.notUTF8, line)
+		}
+		if _, werr := w.Write(chunk); werr != nil {
+			return werr
+		}
+		if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
+			line++
+		}
+		switch {
+		case errors.Is(err, io.EOF):
+			return w.Flush()
+		case err != nil && !errors.Is(err, bufio.ErrBufferFull):
+			return fmt.Errorf("ingest: convert from GB18030: %w", err)
+		}
 	}
-	return w.Flush()
 }
+
+var replacement = []byte(string(utf8.RuneError))
 
 // xlsxLimits guard against archives that unpack to far more than they weigh.
 var xlsxLimits = excelize.Options{UnzipSizeLimit: 4 << 30, UnzipXMLSizeLimit: 1 << 30, RawCellValue: true}

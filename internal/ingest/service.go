@@ -10,6 +10,8 @@ import (
 	"shuyu/internal/catalog"
 	"shuyu/internal/domain"
 	"shuyu/internal/identity"
+	"shuyu/internal/ledger"
+	"shuyu/internal/store"
 )
 
 // Service brings sources into the domain.
@@ -17,11 +19,12 @@ type Service struct {
 	catalog *catalog.Service
 	domain  *domain.Domain
 	ids     *identity.Service
+	pulls   pullConfig
 }
 
 // New returns the ingest service.
-func New(c *catalog.Service, d *domain.Domain, ids *identity.Service) *Service {
-	return &Service{catalog: c, domain: d, ids: ids}
+func New(c *catalog.Service, d *domain.Domain, ids *identity.Service, o Options) *Service {
+	return &Service{catalog: c, domain: d, ids: ids, pulls: o.pullConfig()}
 }
 
 // Upload is a source a provider sends.
@@ -33,6 +36,14 @@ type Upload struct {
 	Encoding string // of CSV: utf-8, gbk or gb18030; detected when empty
 	// Progress, when set, hears the bytes read so far.
 	Progress func(int64)
+	// Step, when set, hears what happens once the bytes are in, for people
+	// watching a large file.
+	Step func(string)
+
+	// origin, for a pull, is the database kind recorded as the source format.
+	origin string
+	// record, for a pull, runs in the transaction that records the version.
+	record func(context.Context, *store.Tx, domain.Version) error
 }
 
 // Result is a stored version and what the detector suggests about it.
@@ -61,12 +72,23 @@ func (s *Service) Upload(ctx context.Context, p access.Principal, u Upload) (Res
 	if err != nil {
 		return Result{}, err
 	}
+	return s.ingest(ctx, p.Actor(), d, u)
+}
+
+// ingest turns u into the next version of d: the one path of uploads, the
+// command line and pulls. The source is read once, into the domain, while
+// being hashed and checked for UTF-8.
+func (s *Service) ingest(ctx context.Context, by ledger.Actor, d catalog.Dataset, u Upload) (Result, error) {
+	step := u.Step
+	if step == nil {
+		step = func(string) {}
+	}
 	raw, err := s.domain.TempFile("upload-*")
 	if err != nil {
 		return Result{}, err
 	}
 	defer os.Remove(raw.Name())
-	sp, err := spool(u.Body, raw, s.domain.MaxSourceBytes(), u.Progress)
+	sp, err := spool(ctx, u.Body, raw, s.domain.MaxSourceBytes(), u.Progress)
 	if err != nil {
 		return Result{}, err
 	}
@@ -74,56 +96,69 @@ func (s *Service) Upload(ctx context.Context, p access.Principal, u Upload) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	in := domain.Input{DatasetID: d.ID, Columns: columnsOf(d), Path: sp.path, Parquet: f == Parquet,
+	in := domain.Input{DatasetID: d.ID, Columns: columnsOf(d), Path: sp.path, Parquet: f == Parquet, Record: u.record,
 		Source: domain.Source{Format: f, Bytes: sp.bytes, SHA256: sp.sha256}}
-	if in.Path, in.Source.Encoding, err = s.prepare(f, u.Encoding, sp.path, in.Columns); err != nil {
+	if u.origin != "" {
+		in.Source.Format = u.origin
+	}
+	if in.Path, in.Source.Encoding, err = s.prepare(f, u.Encoding, sp, in.Columns, step); err != nil {
 		return Result{}, err
 	}
 	if in.Path != sp.path {
 		defer os.Remove(in.Path)
 	}
-	v, err := s.domain.Store(ctx, p.Actor(), in)
+	step("checking every value against the declared types and writing Parquet")
+	v, err := s.domain.Store(ctx, by, in)
 	if err != nil {
 		return Result{}, err
 	}
+	if s.pulls.AfterVersion != nil {
+		s.pulls.AfterVersion(ctx, v)
+	}
+	step("looking for sensitive fields in a sample")
 	sample, err := s.domain.Sample(ctx, v, textColumns(d), 1000)
 	if err != nil {
-		return Result{}, fmt.Errorf("ingest: sample for detection: %w", err)
+		return Result{Version: v}, fmt.Errorf("ingest: sample for detection: %w", err)
 	}
 	suggestions, err := s.catalog.Suggest(ctx, d.ID, v.ID, catalog.Detect(sample))
+	if suggestions == nil {
+		suggestions = []catalog.Suggestion{} // a list in JSON, even when empty
+	}
 	return Result{Version: v, Suggestions: suggestions}, err
 }
 
 // prepare turns a spooled source into what the engine reads: UTF-8 CSV or
 // Parquet. It returns the path to read and the source's encoding.
-func (s *Service) prepare(f, declared, path string, columns []domain.Column) (string, string, error) {
+func (s *Service) prepare(f, declared string, sp spooled, columns []domain.Column, step func(string)) (string, string, error) {
 	switch f {
 	case Parquet:
-		return path, "", nil
+		return sp.path, "", nil
 	case XLSX:
-		out, err := s.domain.TempFile("xlsx-*.csv")
-		if err != nil {
-			return "", "", err
-		}
-		if err := xlsxToCSV(path, out, columns); err != nil {
-			os.Remove(out.Name())
-			return "", "", err
-		}
-		return out.Name(), "", nil
+		step("converting the first worksheet")
+		path, err := s.converted("xlsx-*.csv", func(out *os.File) error { return xlsxToCSV(sp.path, out, columns) })
+		return path, "", err
 	}
-	enc, err := encoding(declared, path)
+	enc, err := encoding(declared, sp)
 	if err != nil || enc == UTF8 {
-		return path, enc, err
+		return sp.path, enc, err
 	}
-	out, err := s.domain.TempFile("utf8-*.csv")
+	step("converting from GB18030 to UTF-8")
+	path, err := s.converted("utf8-*.csv", func(out *os.File) error { return transcode(sp, out, declared != "") })
+	return path, enc, err
+}
+
+// converted writes a converted copy of a source into the domain, removing
+// it when the conversion fails.
+func (s *Service) converted(pattern string, convert func(*os.File) error) (string, error) {
+	out, err := s.domain.TempFile(pattern)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
-	if err := transcode(path, out); err != nil {
+	if err := convert(out); err != nil {
 		os.Remove(out.Name())
-		return "", "", err
+		return "", err
 	}
-	return out.Name(), enc, nil
+	return out.Name(), nil
 }
 
 func columnsOf(d catalog.Dataset) []domain.Column {

@@ -1,17 +1,17 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"shuyu/internal/errs"
 )
@@ -36,25 +36,33 @@ type spooled struct {
 	bytes  int64
 	sha256 string
 	head   []byte // the first bytes, to sniff the format
+	// notUTF8 is the line of the first byte that is not UTF-8; 0 when the
+	// whole file is valid UTF-8.
+	notUTF8 int64
 }
 
-// spool copies r into a file of the domain, hashing and counting as it goes
-// and refusing more than limit bytes. progress, when set, hears the bytes
-// copied so far.
-func spool(r io.Reader, f *os.File, limit int64, progress func(int64)) (spooled, error) {
+// spool copies r into a file of the domain, hashing, counting and checking
+// UTF-8 as it goes, so that nothing reads the file again for that, and
+// refusing more than limit bytes and stopping when ctx ends. progress, when
+// set, hears the bytes copied so far.
+func spool(ctx context.Context, r io.Reader, f *os.File, limit int64, progress func(int64)) (spooled, error) {
 	defer f.Close()
 	h := sha256.New()
-	w := io.MultiWriter(f, h)
+	var check utf8Check
+	w := io.MultiWriter(f, h, &check)
 	buf := make([]byte, 1<<20)
 	var (
 		n    int64
 		head []byte
 	)
 	for {
+		if err := ctx.Err(); err != nil {
+			return spooled{}, err
+		}
 		k, err := r.Read(buf)
 		if k > 0 {
 			if n+int64(k) > limit {
-				return spooled{}, errs.E(errs.TooLarge, "the file is larger than the limit of %d MiB", limit>>20)
+				return spooled{}, errs.E(errs.TooLarge, "the file is larger than the limit of %s", size(limit))
 			}
 			if len(head) < 4096 {
 				head = append(head, buf[:min(k, 4096-len(head))]...)
@@ -74,6 +82,9 @@ func spool(r io.Reader, f *os.File, limit int64, progress func(int64)) (spooled,
 			if e, ok := errors.AsType[*errs.Error](err); ok {
 				return spooled{}, e
 			}
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok { // the server's cap on a request body
+				return spooled{}, errs.E(errs.TooLarge, "the file is larger than the limit of %s", size(limit))
+			}
 			return spooled{}, errs.E(errs.Invalid, "the upload broke off after %d bytes: %v", n, err)
 		}
 	}
@@ -83,38 +94,66 @@ func spool(r io.Reader, f *os.File, limit int64, progress func(int64)) (spooled,
 	if err := f.Sync(); err != nil {
 		return spooled{}, fmt.Errorf("ingest: spool: %w", err)
 	}
-	return spooled{path: f.Name(), bytes: n, sha256: hex.EncodeToString(h.Sum(nil)), head: head}, nil
+	return spooled{path: f.Name(), bytes: n, sha256: hex.EncodeToString(h.Sum(nil)), head: head, notUTF8: check.invalidLine()}, nil
+}
+
+// size writes a byte count for people: 2 GiB, 512 MiB, 1000 bytes.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // format decides the source format: as declared, else by the file's magic
-// bytes, else by its name; text is CSV.
+// bytes, else by its name; text is CSV. A declaration the content plainly
+// contradicts is refused, so the provider hears what is wrong rather than
+// a parser's complaint about the wrong format.
 func format(declared, filename string, head []byte) (string, error) {
-	switch strings.ToLower(declared) {
+	sniffed := ""
+	switch {
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		sniffed = Parquet
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		sniffed = XLSX
+	}
+	switch d := strings.ToLower(declared); d {
 	case CSV, XLSX, Parquet:
-		return strings.ToLower(declared), nil
+		if d != sniffed && (sniffed != "" || d != CSV) {
+			return "", errs.E(errs.Invalid, "format: declared %s, but the file %s; declare the format it has, or none to have it detected", d, looksLike(sniffed))
+		}
+		return d, nil
 	case "":
 	default:
 		return "", errs.E(errs.Invalid, "format: %q is not one of csv, xlsx, parquet", declared)
 	}
-	switch {
-	case bytes.HasPrefix(head, []byte("PAR1")):
-		return Parquet, nil
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return XLSX, nil
+	if sniffed != "" {
+		return sniffed, nil
 	}
 	switch strings.ToLower(filepath.Ext(filename)) {
-	case ".parquet":
-		return Parquet, nil
-	case ".xlsx":
-		return XLSX, nil
+	case ".parquet", ".xlsx":
+		return "", errs.E(errs.Invalid, "format: the file is named %s, but it %s", filepath.Base(filename), looksLike(sniffed))
 	}
 	return CSV, nil
+}
+
+func looksLike(sniffed string) string {
+	switch sniffed {
+	case Parquet:
+		return "is Parquet (it starts with PAR1)"
+	case XLSX:
+		return "is a ZIP archive such as an XLSX workbook"
+	}
+	return "is neither Parquet (no PAR1 at its start) nor XLSX (not a ZIP archive)"
 }
 
 // encoding decides a CSV source's encoding: as declared, else UTF-8 when the
 // whole file is valid UTF-8, else GB18030 (which Chinese agencies' GBK
 // exports are a subset of).
-func encoding(declared, path string) (string, error) {
+func encoding(declared string, sp spooled) (string, error) {
 	switch strings.ToLower(strings.ReplaceAll(declared, "_", "-")) {
 	case UTF8, "utf8":
 		return UTF8, nil
@@ -124,47 +163,8 @@ func encoding(declared, path string) (string, error) {
 	default:
 		return "", errs.E(errs.Invalid, "encoding: %q is not one of utf-8, gbk, gb18030", declared)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	valid, err := isUTF8(bufio.NewReaderSize(f, 1<<20))
-	if err != nil {
-		return "", err
-	}
-	if valid {
+	if sp.notUTF8 == 0 {
 		return UTF8, nil
 	}
 	return GB18030, nil
-}
-
-// isUTF8 reads r to the end and reports whether it is valid UTF-8.
-func isUTF8(r *bufio.Reader) (bool, error) {
-	buf := make([]byte, 1<<20)
-	var carry []byte
-	for {
-		n, err := r.Read(buf)
-		chunk := append(carry, buf[:n]...)
-		// Keep an incomplete sequence at the end for the next round.
-		cut := len(chunk)
-		for i := len(chunk) - 1; i >= 0 && i >= len(chunk)-utf8.UTFMax; i-- {
-			if utf8.RuneStart(chunk[i]) {
-				if !utf8.FullRune(chunk[i:]) {
-					cut = i
-				}
-				break
-			}
-		}
-		if !utf8.Valid(chunk[:cut]) {
-			return false, nil
-		}
-		carry = append(carry[:0], chunk[cut:]...)
-		if errors.Is(err, io.EOF) {
-			return len(carry) == 0, nil
-		}
-		if err != nil {
-			return false, err
-		}
-	}
 }

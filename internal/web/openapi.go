@@ -95,7 +95,9 @@ func (g *schemaGen) operation(rt route) object {
 		status = http.StatusOK
 	}
 	responses := object{}
-	if rt.out != nil {
+	if rt.download != "" {
+		responses[strconv.Itoa(status)] = object{"description": "the file", "content": object{rt.download: object{"schema": object{"type": "string", "format": "binary"}}}}
+	} else if rt.out != nil {
 		responses[strconv.Itoa(status)] = object{"description": http.StatusText(status), "content": object{"application/json": object{"schema": g.schema(reflect.TypeOf(rt.out))}}}
 	} else {
 		responses["204"] = object{"description": "Done"}

@@ -24,6 +24,9 @@ type route struct {
 	query   []param
 	status  int // on success; 200 when zero
 	handle  func(w http.ResponseWriter, r *http.Request, p access.Principal) (any, error)
+	// download is the media type of a file the handler streams to w itself
+	// (an XLSX export); the route then adds nothing to the answer.
+	download string
 }
 
 // param documents a query parameter.
@@ -53,6 +56,9 @@ func (s *Server) api(rt route) http.Handler {
 		}
 		if err != nil {
 			writeError(w, r, s.Log, err)
+			return
+		}
+		if rt.download != "" {
 			return
 		}
 		status := rt.status

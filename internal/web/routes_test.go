@@ -203,6 +203,9 @@ func fixtures(t *testing.T, env *apptest.Env) map[string]string {
 		t.Fatalf("no login entry of 市人社局: %v", err)
 	}
 	ids["index"] = fmt.Sprint(entries[0].Index)
+	for _, prepare := range fixtureHooks {
+		prepare(t, env, ids)
+	}
 	return ids
 }
 
@@ -210,6 +213,11 @@ func adminPrincipal() access.Principal { return access.System("test") }
 
 // fill puts fixture IDs into a path and adds the query parameters it needs.
 func fill(path, key string, ids map[string]string) string {
+	for _, h := range fillHooks {
+		if filled := h(path, key, ids); filled != "" {
+			return filled
+		}
+	}
 	id := ids["org"]
 	switch {
 	case strings.HasPrefix(path, "/api/v1/users/"):
@@ -244,6 +252,15 @@ func resolve(body any, ids map[string]string) any {
 	}
 	return m
 }
+
+// Feature areas whose paths name resources of their own prepare them with
+// a fixture hook (adding their IDs to ids) and fill their paths with a fill
+// hook, which returns "" for paths that are not theirs. Register both from
+// an init function, like addToMatrix.
+var (
+	fixtureHooks []func(t *testing.T, env *apptest.Env, ids map[string]string)
+	fillHooks    []func(path, key string, ids map[string]string) string
+)
 
 // addToMatrix adds a feature area's expectations; call it from an init
 // function of that area's test file.

@@ -15,6 +15,7 @@ import (
 	"shuyu/internal/identity"
 	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
+	"shuyu/internal/quality"
 )
 
 // Deps is what the web layer serves.
@@ -24,6 +25,8 @@ type Deps struct {
 	Calendar *calendar.Calendar
 	Catalog  *catalog.Service
 	Ingest   *ingest.Service
+	// Quality keeps quality rules and results, tickets and the supply evaluation.
+	Quality *quality.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
