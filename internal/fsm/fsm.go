@@ -100,6 +100,26 @@ func (m *Machine[T]) find(from State, a Action) (Transition[T], error) {
 	return Transition[T]{}, errs.E(errs.Conflict, "%s is %s: %s is not possible now (possible: %s)", m.Kind, from, a, join(possible))
 }
 
+// mayEver returns nil if p may take action a from some state of r, and
+// otherwise the refusal of the first row with that action. An unknown action
+// is left to find, which names the known ones.
+func (m *Machine[T]) mayEver(p access.Principal, a Action, r access.Resource) error {
+	var first error
+	for _, t := range m.table {
+		if t.Action != a {
+			continue
+		}
+		err := access.Check(p, t.Who, r)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 func (m *Machine[T]) allActions() string {
 	var out []Action
 	for _, t := range m.table {
@@ -135,6 +155,11 @@ type Step[T any] struct {
 // it and its guard, writes, and appends the ledger entry. It returns the new
 // state. Nothing is written when it refuses.
 func (m *Machine[T]) Apply(ctx context.Context, tx *store.Tx, l *ledger.Ledger, p access.Principal, s Step[T]) (State, error) {
+	// Who comes before state: whoever may never take this action on this
+	// object is refused the same way in every state, learning nothing of it.
+	if err := m.mayEver(p, s.Action, s.Resource); err != nil {
+		return s.From, err
+	}
 	t, err := m.find(s.From, s.Action)
 	if err != nil {
 		return s.From, err

@@ -69,8 +69,10 @@ func TestMachineFromItsTable(t *testing.T) {
 			}
 		}
 	}
-	if _, err := apply(user, door{}, "open", "brick"); !errs.Is(err, errs.Forbidden) {
-		t.Errorf("bricking without the right: %v, want forbidden", err)
+	for _, from := range states { // the same refusal in every state
+		if _, err := apply(user, door{}, from, "brick"); !errs.Is(err, errs.Forbidden) {
+			t.Errorf("bricking from %s without the right: %v, want forbidden", from, err)
+		}
 	}
 	if _, err := apply(admin, door{locked: true}, "closed", "open"); !errors.Is(err, errLocked) {
 		t.Errorf("opening a locked door: %v, want the guard's error", err)
