@@ -28,6 +28,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 
 	mux.Handle("GET /static/", staticHandler())
 	handle("GET /{$}", c.portalHome)
+	handle("GET /catalog", c.portalCatalog)
 	handle("GET /lang", c.switchLang)
 	handle("GET /login", c.loginForm)
 	handle("POST /login", c.loginSubmit)
@@ -54,6 +55,8 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	handle("POST /console/api-keys/{id}/revoke", c.signedIn(access.APIKeyRevoke, c.apiKeyRevoke))
 
 	handle("GET /console/ledger", c.signedIn(access.LedgerRead, c.ledgerPage))
+
+	c.supplyRoutes(handle)
 
 	// Anything else is a page that does not exist, answered in HTML. The
 	// pattern has no method so that it stays less specific than "/api/".

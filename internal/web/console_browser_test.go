@@ -119,24 +119,27 @@ type roleSight struct {
 }
 
 var (
-	navOfficer  = []string{"dashboard", "orgs", "org-new", "ledger", "account"}
-	navOrgAdmin = []string{"dashboard", "orgs", "ledger", "account"}
-	navMember   = []string{"dashboard", "orgs", "account"}
+	navOfficer   = []string{"dashboard", "catalog", "tickets", "supply", "orgs", "org-new", "ledger", "account"}
+	navProvider  = []string{"dashboard", "catalog", "tickets", "supply", "orgs", "ledger", "account"}
+	navOperator  = []string{"dashboard", "catalog", "tickets", "orgs", "ledger", "account"}
+	navAnalyst   = []string{"dashboard", "catalog", "tickets", "orgs", "account"}
+	navRegulator = navProvider
 )
 
 var roleSights = []roleSight{
 	{user: "admin", org: "platform", nav: navOfficer},
 	{user: "bureau", org: "bureau", nav: navOfficer},
 	{user: "kuiwen", org: "kuiwen", nav: navOfficer, orgs: []string{"kuiwen", "appunit"}},
-	{user: "provider-hrss", org: "hrss", nav: navOrgAdmin, orgs: []string{"hrss"}},
-	{user: "provider-amr", org: "amr", nav: navOrgAdmin, orgs: []string{"amr"}},
-	{user: "provider-tax", org: "tax", nav: navOrgAdmin, orgs: []string{"tax"}},
-	{user: "operator", org: "operator", nav: navOrgAdmin, orgs: []string{"operator"}},
-	{user: "analyst", org: "operator", nav: navMember, orgs: []string{"operator"}},
-	{user: "analyst2", org: "operator", nav: navMember, orgs: []string{"operator"}},
+	{user: "provider-hrss", org: "hrss", nav: navProvider, orgs: []string{"hrss"}},
+	{user: "provider-amr", org: "amr", nav: navProvider, orgs: []string{"amr"}},
+	{user: "provider-tax", org: "tax", nav: navProvider, orgs: []string{"tax"}},
+	{user: "operator", org: "operator", nav: navOperator, orgs: []string{"operator"}},
+	{user: "analyst", org: "operator", nav: navAnalyst, orgs: []string{"operator"}},
+	{user: "analyst2", org: "operator", nav: navAnalyst, orgs: []string{"operator"}},
+	// An application unit can neither file nor answer tickets: it has none to list.
 	{user: "appunit", org: "appunit", nav: []string{"dashboard", "orgs", "api-keys", "ledger", "account"}, orgs: []string{"appunit"}},
-	{user: "regulator", org: "cac", nav: navOrgAdmin},
-	{user: "finance", org: "finance", nav: navOrgAdmin},
+	{user: "regulator", org: "cac", nav: navRegulator},
+	{user: "finance", org: "finance", nav: navRegulator},
 }
 
 func TestConsoleInBrowser(t *testing.T) {
@@ -185,6 +188,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	t.Run("bureau registers an operator and its analyst signs in", func(t *testing.T) {
 		checkNewOperator(t, browser, env, tabs["bureau"], tabs["admin"])
+	})
+	t.Run("the provider sees its data; a ticket goes from filing to closing", func(t *testing.T) {
+		checkDataSupply(t, env, tabs["provider-hrss"], tabs["bureau"])
 	})
 	t.Logf("browser test took %s", time.Since(start).Round(time.Millisecond))
 }
@@ -243,7 +249,7 @@ func checkEnglishAndSignOut(t *testing.T, ctx context.Context, base string) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-test="lang-zh"]`)))
 	labels := textsOf(t, ctx, "[data-nav]")
 	lang := eval[string](t, ctx, `document.documentElement.lang`)
-	if want := []string{"Dashboard", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
+	if want := []string{"Dashboard", "Catalog", "Corrections & objections", "Supply evaluation", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
 		t.Errorf("in English the navigation reads %v (lang %q), want %v", labels, lang, want)
 	}
 	if at := location(t, ctx); at != base+"/console" {

@@ -8,12 +8,15 @@ import (
 	"testing"
 
 	"shuyu/internal/access"
+	"shuyu/internal/catalog"
 	"shuyu/internal/errs"
+	"shuyu/internal/quality"
 )
 
 // TestCatalogsMatch keeps the two languages in step: the same keys, no empty
 // message, and the same formatting verbs in each pair.
 func TestCatalogsMatch(t *testing.T) {
+	messagesZH, messagesEN := catalogs["zh"], catalogs["en"]
 	zh, en := slices.Sorted(maps.Keys(messagesZH)), slices.Sorted(maps.Keys(messagesEN))
 	for _, k := range zh {
 		if _, ok := messagesEN[k]; !ok {
@@ -83,7 +86,8 @@ func TestTemplatesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang := range catalogs {
-		for _, p := range []string{"home", "login", "error", "dashboard", "orgs", "org_new", "org", "user", "user_new", "account", "api_keys", "ledger"} {
+		for _, p := range []string{"home", "login", "error", "dashboard", "orgs", "org_new", "org", "user", "user_new", "account", "api_keys", "ledger",
+			"catalog", "entry", "entry_form", "rules", "upload", "tickets", "ticket", "supply", "portal_catalog", "sources"} {
 			if pages[lang][p] == nil {
 				t.Errorf("%s: no page %s", lang, p)
 			}
@@ -128,5 +132,62 @@ func TestUIErrorsMapToStatus(t *testing.T) {
 	}
 	if statusOf[errs.Forbidden] != 403 {
 		t.Error("forbidden must be 403")
+	}
+}
+
+// TestSupplyKeys checks the keys the data-supply pages build from codes:
+// frequencies, field types, rule kinds, ticket states, kinds and steps
+// (with the hints and flashes of each step), and detectors.
+func TestSupplyKeys(t *testing.T) {
+	var want []string
+	for _, f := range catalog.Frequencies {
+		want = append(want, "freq."+string(f))
+	}
+	for _, ft := range catalog.FieldTypes {
+		want = append(want, "ftype."+string(ft))
+	}
+	for _, k := range quality.Kinds {
+		want = append(want, "rule.kind."+string(k))
+	}
+	for _, s := range quality.States {
+		want = append(want, "ticket.state."+string(s))
+	}
+	for _, k := range []quality.TicketKind{quality.Correction, quality.Objection} {
+		want = append(want, "ticket.kind."+string(k), "ticket.kind."+string(k)+"_hint")
+	}
+	want = append(want, "ticket.step.file")
+	for _, s := range quality.Steps {
+		want = append(want, "ticket.step."+string(s), "ticket.step_hint."+string(s), "flash.ticket_"+string(s))
+	}
+	// The detector names of catalog.Detect.
+	for _, d := range []string{"id_number", "uscc", "bank_card", "mobile", "email", "person_name", "address"} {
+		want = append(want, "detector."+d)
+	}
+	for _, k := range want {
+		if !hasKey(k) {
+			t.Errorf("key %q is used but not in the catalogs", k)
+		}
+	}
+	for _, sg := range catalog.Detect(map[string][]string{"a": {"13800138000", "13900139000"}}) {
+		if !hasKey("detector." + sg.Detector) {
+			t.Errorf("detector %q has no name", sg.Detector)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 200000: "200,000", -1234567: "-1,234,567"} {
+		if got := formatInt(in); got != want {
+			t.Errorf("formatInt(%d) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[int64]string{512: "512 B", 2048: "2.0 KiB", 47_400: "46.3 KiB", 5 << 20: "5.0 MiB"} {
+		if got := formatBytes(in); got != want {
+			t.Errorf("formatBytes(%d) = %q, want %q", in, got, want)
+		}
+	}
+	s := 97.25
+	if formatScore(&s) != "97.2" && formatScore(&s) != "97.3" || formatScore((*float64)(nil)) != "—" {
+		t.Errorf("formatScore: %q %q", formatScore(&s), formatScore((*float64)(nil)))
 	}
 }

@@ -15,7 +15,25 @@ const (
 	langCookie  = "lang"
 )
 
-var catalogs = map[string]map[string]string{"zh": messagesZH, "en": messagesEN}
+var catalogs = map[string]map[string]string{
+	"zh": merged(messagesZH, supplyMessagesZH),
+	"en": merged(messagesEN, supplyMessagesEN),
+}
+
+// merged joins the catalogs of the console's areas; a key in two of them
+// is a defect.
+func merged(parts ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			if _, dup := out[k]; dup {
+				panic("console: message " + k + " is defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
 
 // htmlLang is the value of <html lang> for each catalog.
 var htmlLang = map[string]string{"zh": "zh-CN", "en": "en"}

@@ -17,10 +17,19 @@ type navItem struct {
 	// any resource: API keys are an application unit's own, and the policy
 	// grants them to an organization administrator only in that kind.
 	own bool
+	// also, when set, must agree as well: an entry the policy permits may
+	// still be pointless to a user (a tickets list that can only ever be
+	// empty).
+	also func(access.Principal) bool
 }
 
 var navItems = []navItem{
 	{id: "dashboard", path: "/console", action: access.SelfRead},
+	// Whoever may read every entry within reach may browse those in scope
+	// too, so catalog.browse decides who sees the catalog.
+	{id: "catalog", path: "/console/catalog", action: access.CatalogBrowse},
+	{id: "tickets", path: "/console/tickets", action: access.TicketRead, also: hasTickets},
+	{id: "supply", path: "/console/supply", action: access.SupplyRead},
 	{id: "orgs", path: "/console/orgs", action: access.OrgRead},
 	{id: "org-new", path: "/console/orgs/new", action: access.OrgCreate},
 	{id: "api-keys", path: "/console/api-keys", action: access.APIKeyCreate, own: true},
@@ -59,6 +68,9 @@ func navFor(p access.Principal, current string) []navLink {
 }
 
 func navAllowed(p access.Principal, it navItem) bool {
+	if it.also != nil && !it.also(p) {
+		return false
+	}
 	if it.own {
 		return access.Check(p, it.action, ownOrg(p)) == nil
 	}
@@ -77,4 +89,12 @@ func anyCurrent(ls []navLink) bool {
 // ownOrg describes the principal's own organization for access checks.
 func ownOrg(p access.Principal) access.Resource {
 	return access.Resource{OrgID: p.OrgID, OrgKind: p.OrgKind, JurisdictionID: p.JurisdictionID}
+}
+
+// hasTickets says whether p can ever have tickets to look at: every user may
+// read the tickets they filed, but only those who may file, answer or
+// oversee tickets have any.
+func hasTickets(p access.Principal) bool {
+	return access.Permits(p, access.TicketFile) || access.Permits(p, access.TicketAnswer) ||
+		access.Widest(p, access.TicketRead) < access.Self
 }

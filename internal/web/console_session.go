@@ -4,6 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +31,18 @@ type consoleHandler func(w http.ResponseWriter, r *http.Request, v *view)
 // whose roles cannot take action on anything (the service then checks the
 // particular resource). action "" admits every signed-in user.
 func (c *console) signedIn(action access.Action, h consoleHandler) http.HandlerFunc {
+	return c.guard(action, h, false)
+}
+
+// signedInUpload is signedIn for a form that sends a file
+// (multipart/form-data). The body is not parsed into memory: the CSRF token
+// must come as the form's first part, and the handler reads the rest from
+// v.parts as a stream. The body limit is the largest upload, not maxFormBody.
+func (c *console) signedInUpload(action access.Action, h consoleHandler) http.HandlerFunc {
+	return c.guard(action, h, true)
+}
+
+func (c *console) guard(action access.Action, h consoleHandler, upload bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		// Console pages show what only this user may see: no cache may keep them.
 		w.Header().Set("Cache-Control", "no-store")
@@ -50,12 +64,24 @@ func (c *console) signedIn(action access.Action, h consoleHandler) http.HandlerF
 		setPrincipal(r, p)
 		v.User, v.CSRF, v.Nav = &p, csrfToken(token), navFor(p, r.URL.Path)
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-			if err := r.ParseForm(); err != nil {
-				c.fail(w, r, v, errBadForm, "error", nil)
-				return
+			var got string
+			if upload {
+				r.Body = http.MaxBytesReader(w, r.Body, c.Ingest.MaxUploadBytes()+1<<20)
+				mr, err := r.MultipartReader()
+				if err != nil {
+					c.fail(w, r, v, errBadForm, "error", nil)
+					return
+				}
+				got, v.parts = firstPart(mr, "csrf"), mr
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+				if err := r.ParseForm(); err != nil {
+					c.fail(w, r, v, errBadForm, "error", nil)
+					return
+				}
+				got = r.PostForm.Get("csrf")
 			}
-			if !validCSRF(token, r.PostForm.Get("csrf")) {
+			if !validCSRF(token, got) {
 				c.fail(w, r, v, errBadCSRF, "error", nil)
 				return
 			}
@@ -170,4 +196,18 @@ func localPath(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// firstPart returns the value of a multipart body's first part when it is
+// the field name (at most 256 bytes), and "" otherwise.
+func firstPart(mr *multipart.Reader, name string) string {
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != name || part.FileName() != "" {
+		return ""
+	}
+	b, err := io.ReadAll(io.LimitReader(part, 257))
+	if err != nil || len(b) > 256 {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
 }

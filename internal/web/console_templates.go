@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -66,7 +67,7 @@ func parseTemplates() (templates, error) {
 
 // templateFuncs are the helpers templates may call, bound to one language.
 func templateFuncs(lang string) template.FuncMap {
-	return template.FuncMap{
+	fm := template.FuncMap{
 		"t":    func(key string, args ...any) string { return translate(lang, key, args...) },
 		"kind": func(k access.Kind) string { return translate(lang, "kind."+string(k)) },
 		"role": func(r access.Role) string { return translate(lang, "role."+string(r)) },
@@ -98,6 +99,8 @@ func templateFuncs(lang string) template.FuncMap {
 		"field":      makeField,
 		"rolesField": makeRolesField,
 	}
+	maps.Copy(fm, dataFuncs(lang))
+	return fm
 }
 
 // staticVersion is a digest of the static files, added to their addresses

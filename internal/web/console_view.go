@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
@@ -25,6 +26,9 @@ type view struct {
 	Flash string
 	Err   *formError
 	Data  any
+	// parts is the rest of a multipart form after its CSRF token, for a
+	// page that takes an upload (signedInUpload).
+	parts *multipart.Reader
 }
 
 // formError is a failure shown on the page: a headline in the reader's
@@ -68,7 +72,8 @@ var (
 
 // fieldPrefix recognises the "field: problem" form of service messages, so
 // the page can put the message beside the input it concerns.
-var fieldPrefix = regexp.MustCompile(`^([a-z_]+): `)
+// Lists of inputs are named by position: "fields[2].name: …".
+var fieldPrefix = regexp.MustCompile(`^([a-z_]+(?:\[[0-9]+\](?:\.[a-z_]+)?)?): `)
 
 // errorFrom turns err into what the page shows. Internal errors show a
 // generic message; their detail goes to the log.

@@ -27,13 +27,7 @@ type cityView struct {
 // should not read, so it needs no login; a signed-in visitor merely gets the
 // console's header.
 func (c *console) portalHome(w http.ResponseWriter, r *http.Request) {
-	v := c.newView(w, r)
-	v.Title = "title.home"
-	if p, token, err := c.session(r); err == nil {
-		w.Header().Set("Cache-Control", "no-store")
-		v.User, v.CSRF, v.Nav = &p, csrfToken(token), navFor(p, r.URL.Path)
-		setPrincipal(r, p)
-	}
+	v := c.portalView(w, r, "title.home")
 	js, err := c.Identity.Jurisdictions(r.Context())
 	if err != nil {
 		c.fail(w, r, v, err, "error", nil)
