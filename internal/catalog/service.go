@@ -191,8 +191,13 @@ func (s *Service) List(ctx context.Context, p access.Principal, page store.Page)
 	if err != nil {
 		return nil, "", err
 	}
+	return s.page(ctx, "("+cond+")", args, page)
+}
+
+// page returns the entries meeting cond (with args), by name, one page at a time.
+func (s *Service) page(ctx context.Context, cond string, args []any, page store.Page) ([]Dataset, string, error) {
 	args = append(args, page.After)
-	rows, err := s.db.Query(ctx, `SELECT `+datasetColumns+datasetFrom+` WHERE (`+cond+fmt.Sprintf(`) AND d.name > $%d ORDER BY d.name LIMIT %d`, len(args), page.Limit+1), args...)
+	rows, err := s.db.Query(ctx, `SELECT `+datasetColumns+datasetFrom+` WHERE `+cond+fmt.Sprintf(` AND d.name > $%d ORDER BY d.name LIMIT %d`, len(args), page.Limit+1), args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("catalog: list: %w", err)
 	}
