@@ -60,6 +60,49 @@ const (
 	TicketReject Action = "ticket.reject" // the filer rejects the answer
 	TicketClose  Action = "ticket.close"  // the filer, or the implementing unit overseeing the provider, closes
 	SupplyRead   Action = "supply.read"   // provider quality scores and the supply evaluation
+
+	// Annual operator evaluation and rectification (Art. 24). The resource of
+	// an evaluation or a rectification task is its operator's organization
+	// placed in the agreement's jurisdiction: Org rules reach the operator,
+	// Jurisdiction rules the implementing unit and the regulators over it.
+	EvaluationTemplateRead Action = "evaluation.template" // the scoring templates, for all parties to evaluations
+	EvaluationRead         Action = "evaluation.read"
+	EvaluationOpen         Action = "evaluation.open"     // the implementing unit's officers open the year's evaluation
+	EvaluationAnswer       Action = "evaluation.answer"   // the operator's managers answer; they cannot refuse (Art. 24)
+	EvaluationScore        Action = "evaluation.score"    // the unit's reviewers score, grade, return and revise
+	EvaluationFinalise     Action = "evaluation.finalise" // the unit's officers make the result final
+	RectificationRead      Action = "rectification.read"
+	RectificationCreate    Action = "rectification.create" // officers turn findings into tasks, or cancel one
+	RectificationSubmit    Action = "rectification.submit" // the operator's managers report what they did
+	RectificationReview    Action = "rectification.review" // officers and reviewers accept or reject a report
+
+	InboxRead Action = "inbox.read" // what waits for the caller
+
+	// Implementation plans, announcements, applications, selection and
+	// agreements (Art. 9–16, 24, 27). A plan's or an announcement's resource
+	// is its implementing unit. An application's, objection's or agreement's
+	// is the operator's (or filer's) organization placed in the unit's
+	// jurisdiction, with the filer as the user: Org rules reach the
+	// operator, Jurisdiction rules the unit and the regulators over it.
+	PlanRead           Action = "plan.read"
+	PlanWrite          Action = "plan.write"          // draft, edit, submit, withdraw, file with the province
+	PlanDecide         Action = "plan.decide"         // record the government's decision: approve or return
+	AnnouncementRead   Action = "announcement.read"   // published announcements; drafts need plan.read too
+	AnnouncementWrite  Action = "announcement.write"  // draft, publish, cancel, run the selection, award
+	AnnouncementVeto   Action = "announcement.veto"   // stop a selection for national security or the public interest (Art. 16)
+	ApplicationSubmit  Action = "application.submit"  // an operator applies (Art. 13)
+	ApplicationRead    Action = "application.read"    // the applicant, the unit, the overseers
+	ApplicationCheck   Action = "application.check"   // the unit checks eligibility item by item
+	ApplicationScore   Action = "application.score"   // the unit's evaluators score
+	ObjectionFile      Action = "objection.file"      // anyone signed in, during publicity (公示)
+	ObjectionRead      Action = "objection.read"      // the filer, the unit, the overseers
+	ObjectionResolve   Action = "objection.resolve"   // the unit upholds or dismisses
+	AgreementRead      Action = "agreement.read"      // the operator, the unit, the overseers
+	AgreementWrite     Action = "agreement.write"     // draft, sign with the decision record, renew, withdraw
+	AgreementFinance   Action = "agreement.finance"   // the finance department's opinion on revenue sharing (Art. 15)
+	AgreementTerminate Action = "agreement.terminate" // end early, with an Art. 27 reason; performs the exit
+	AgreementRevoke    Action = "agreement.revoke"    // revoke, with an Art. 27 reason; performs the exit
+	GovernanceSchedule Action = "governance.schedule" // what a date triggers: close, conclude, activate, expire
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -141,6 +184,63 @@ var policy = map[Action][]Rule{
 		{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
 		{Role: RoleOrgAdmin, Scope: Org},
 	},
+	// The criteria are known in advance to everyone an evaluation concerns.
+	EvaluationTemplateRead: {
+		{Role: RoleAdmin, Scope: Any}, {Role: RoleOfficer, Scope: Any}, {Role: RoleReviewer, Scope: Any},
+		{Role: RoleRegulator, Scope: Any}, {Role: RoleOperatorManager, Scope: Any},
+	},
+	EvaluationRead:      evaluationReaders,
+	EvaluationOpen:      {{Role: RoleOfficer, Scope: Jurisdiction}},
+	EvaluationAnswer:    {{Role: RoleOperatorManager, Scope: Org}},
+	EvaluationScore:     {{Role: RoleReviewer, Scope: Jurisdiction}},
+	EvaluationFinalise:  {{Role: RoleOfficer, Scope: Jurisdiction}},
+	RectificationRead:   evaluationReaders,
+	RectificationCreate: {{Role: RoleOfficer, Scope: Jurisdiction}},
+	RectificationSubmit: {{Role: RoleOperatorManager, Scope: Org}},
+	RectificationReview: {{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}},
+	// Every signed-in user has an inbox; it lists only their own items.
+	InboxRead: {{Role: RoleMember, Scope: Self}},
+
+	// The implementing unit's officers run the procedure and record the
+	// government's decisions; its reviewers are the evaluators who score.
+	PlanRead:          unitOverseers,
+	PlanWrite:         {{Role: RoleOfficer, Scope: Jurisdiction}},
+	PlanDecide:        {{Role: RoleOfficer, Scope: Jurisdiction}},
+	AnnouncementRead:  {{Role: RoleAdmin, Scope: Any}, {Role: RoleMember, Scope: Jurisdiction}},
+	AnnouncementWrite: {{Role: RoleOfficer, Scope: Jurisdiction}},
+	AnnouncementVeto:  {{Role: RoleOfficer, Scope: Jurisdiction}},
+	ApplicationSubmit: {{Role: RoleOperatorManager, Scope: Org}},
+	ApplicationRead:   slices.Concat(unitOverseers, []Rule{{Role: RoleOperatorManager, Scope: Org}}),
+	ApplicationCheck:  {{Role: RoleOfficer, Scope: Jurisdiction}},
+	ApplicationScore:  {{Role: RoleReviewer, Scope: Jurisdiction}},
+	// Publicity is to society: whoever is signed in may object, and sees
+	// their own objections.
+	ObjectionFile:      {{Role: RoleMember, Scope: Self}},
+	ObjectionRead:      slices.Concat(unitOverseers, []Rule{{Role: RoleMember, Scope: Self}}),
+	ObjectionResolve:   {{Role: RoleOfficer, Scope: Jurisdiction}},
+	AgreementRead:      slices.Concat(unitOverseers, []Rule{{Role: RoleOperatorManager, Scope: Org}, {Role: RoleAnalyst, Scope: Org}}),
+	AgreementWrite:     {{Role: RoleOfficer, Scope: Jurisdiction}},
+	AgreementFinance:   {{Role: RoleFinance, Scope: Org}}, // the finance department the agreement names
+	AgreementTerminate: {{Role: RoleOfficer, Scope: Jurisdiction}},
+	AgreementRevoke:    {{Role: RoleOfficer, Scope: Jurisdiction}},
+	// The platform's jobs act as the administrator.
+	GovernanceSchedule: {{Role: RoleAdmin, Scope: Any}},
+}
+
+// unitOverseers read what an implementing unit runs: the unit itself and the
+// regulators of its jurisdiction.
+var unitOverseers = []Rule{
+	{Role: RoleAdmin, Scope: Any},
+	{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+}
+
+// evaluationReaders read an operator's evaluations and rectification tasks:
+// the implementing unit and the regulators of the agreement's jurisdiction
+// (read-only, Art. 24 "会同有关部门"), and the operator's managers.
+var evaluationReaders = []Rule{
+	{Role: RoleAdmin, Scope: Any},
+	{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleRegulator, Scope: Jurisdiction},
+	{Role: RoleOperatorManager, Scope: Org},
 }
 
 // entryReaders reach a catalog entry: everyone with catalog.read or

@@ -9,20 +9,26 @@ import (
 	"path/filepath"
 	"time"
 
+	"shuyu/internal/agreement"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
 	"shuyu/internal/domain"
+	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
+	"shuyu/internal/inbox"
 	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
+	"shuyu/internal/plan"
 	"shuyu/internal/quality"
 	"shuyu/internal/store"
+	"shuyu/internal/tender"
 	"shuyu/internal/web"
 )
 
 // Migrations lists every package's schema in dependency order.
 func Migrations() []store.Migrations {
-	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations}
+	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations,
+		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.
@@ -36,7 +42,20 @@ type App struct {
 	Domain   *domain.Domain
 	Ingest   *ingest.Service
 	Quality  *quality.Service
-	Web      *web.Server
+	// Evaluation keeps operator evaluations and rectification tasks; Inbox
+	// gathers what waits for whom.
+	Evaluation *evaluation.Service
+	Inbox      *inbox.Service
+	// Plans, Tender and Agreements run the authorization procedure (Art.
+	// 9–16) and exits (Art. 24, 27).
+	Plans      *plan.Service
+	Tender     *tender.Service
+	Agreements *agreement.Service
+	Web        *web.Server
+	// agreements is evaluation's view of the agreement service: set its
+	// svc once that is built (and give that service
+	// Options.RectificationFailed = Evaluation.RectificationFailed).
+	agreements *agreementLink
 }
 
 // Open builds an App from cfg, migrating the database.
@@ -106,7 +125,13 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom, Quality: qual,
 		Ingest: ingest.New(cat, dom, ident, ingest.Options{DB: db, Ledger: led, Sealer: sealer,
 			PullAllow: cfg.PullAllow, PullTimeout: cfg.PullTimeout, Log: cfg.Log, AfterVersion: qual.AssessLater})}
+	if a.Evaluation, a.Inbox, a.agreements, err = oversight(ctx, cfg, db, led, ident, cal, qual); err != nil {
+		dom.Close()
+		return nil, err
+	}
+	a.governance()
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
+		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements,
 		Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }
@@ -145,6 +170,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	go func() { errc <- srv.Serve(ln) }()
 	defer a.startJobs(ctx)()
 	defer a.Quality.Start(ctx)()
+	defer a.Inbox.Start(ctx)()
 	a.Config.Log.Info("serving", "addr", ln.Addr().String(), "db", a.DB.String())
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -196,6 +222,8 @@ func (a *App) recordStart(ctx context.Context, addr string) error {
 			Detail: map[string]any{"version": c.Version, "addr": addr, "db": string(a.DB.Dialect()), "ledger_suite": a.Ledger.Key().Suite,
 				"ledger_key_id": a.Ledger.Key().ID, "retention_days": int(c.Retention.Hours() / 24), "calendar_file": c.CalendarFile,
 				"calendar_years": years, "trusted_proxies": len(c.TrustedProxies), "secure_cookies": c.SecureCookies,
-				"ticket_answer_days": c.TicketAnswerDays}})
+				"ticket_answer_days": c.TicketAnswerDays, "evaluation_template_file": c.EvaluationTemplate,
+				"evaluation_answer_days": c.EvaluationAnswerDays, "rectification_days": c.RectificationDays,
+				"publicity_days": c.PublicityDays}})
 	})
 }

@@ -51,6 +51,24 @@ type Config struct {
 	// TicketAnswerDays is how many working days a provider has to answer an
 	// error-correction or objection ticket (Art. 8); default 5.
 	TicketAnswerDays int
+	// EvaluationTemplate is a file (JSON) replacing the built-in scoring
+	// template of annual operator evaluations (Art. 24).
+	EvaluationTemplate string
+	// EvaluationAnswerDays is how many working days an operator has to
+	// answer its annual evaluation; default 15.
+	EvaluationAnswerDays int
+	// RectificationDays is how many working days a rectification task gets
+	// when its finding names none; default 20.
+	RectificationDays int
+	// MaxEvidenceBytes bounds one evidence file of an evaluation answer or a
+	// rectification report; default 20 MiB.
+	MaxEvidenceBytes int64
+	// InboxEvery is how often inboxes are gathered anew without any change
+	// announced; default 24 hours.
+	InboxEvery time.Duration
+	// PublicityDays is how many working days a selection's result stays
+	// under publicity (公示, Art. 12(4)); default 5.
+	PublicityDays int
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 	// SecureCookies marks console cookies Secure; set it behind HTTPS.
@@ -104,6 +122,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.TicketAnswerDays < 1 || c.TicketAnswerDays > 60 {
 		return c, fmt.Errorf("ticket answer days: %d; give 1 to 60 working days (default 5)", c.TicketAnswerDays)
 	}
+	if err := c.oversightDefaults(); err != nil {
+		return c, err
+	}
+	if c.PublicityDays == 0 {
+		c.PublicityDays = 5
+	}
+	if c.PublicityDays < 1 || c.PublicityDays > 30 {
+		return c, fmt.Errorf("publicity days: %d; give 1 to 30 working days (default 5)", c.PublicityDays)
+	}
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
@@ -119,4 +146,31 @@ func (c Config) DSN() string {
 		return c.DB
 	}
 	return filepath.Join(c.DataDir, "shuyu.db")
+}
+
+// oversightDefaults fills and checks the evaluation and inbox settings.
+func (c *Config) oversightDefaults() error {
+	if c.EvaluationAnswerDays == 0 {
+		c.EvaluationAnswerDays = 15
+	}
+	if c.RectificationDays == 0 {
+		c.RectificationDays = 20
+	}
+	if c.MaxEvidenceBytes == 0 {
+		c.MaxEvidenceBytes = 20 << 20
+	}
+	if c.InboxEvery == 0 {
+		c.InboxEvery = 24 * time.Hour
+	}
+	switch {
+	case c.EvaluationAnswerDays < 1 || c.EvaluationAnswerDays > 60:
+		return fmt.Errorf("evaluation answer days: %d; give 1 to 60 working days (default 15)", c.EvaluationAnswerDays)
+	case c.RectificationDays < 1 || c.RectificationDays > 120:
+		return fmt.Errorf("rectification days: %d; give 1 to 120 working days (default 20)", c.RectificationDays)
+	case c.MaxEvidenceBytes < 1<<10:
+		return fmt.Errorf("max evidence bytes: %d; give at least 1 KiB (default 20 MiB)", c.MaxEvidenceBytes)
+	case c.InboxEvery < time.Minute:
+		return fmt.Errorf("inbox every: %s; give at least a minute (default 24h)", c.InboxEvery)
+	}
+	return nil
 }

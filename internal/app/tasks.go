@@ -24,7 +24,18 @@ func (a *App) SeedDemo(ctx context.Context, password string, rowsScale float64) 
 	if err := demo.SeedData(ctx, a.Identity, a.Catalog, a.Ingest, rowsScale); err != nil {
 		return res, err
 	}
-	return res, demo.SeedQuality(ctx, a.Identity, a.Quality)
+	if err := demo.SeedQuality(ctx, a.Identity, a.Quality); err != nil {
+		return res, err
+	}
+	if err := demo.SeedGovernance(ctx, demo.Governance{IDs: a.Identity, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements}); err != nil {
+		return res, err
+	}
+	if err := a.seedEvaluation(ctx, res.Orgs["operator"]); err != nil {
+		return res, err
+	}
+	// The inbox shows the demo at once, without waiting for a serve process.
+	_, err = a.Inbox.Gather(ctx, "demo")
+	return res, err
 }
 
 // Admin is the principal of the command line: the platform administrator
@@ -107,9 +118,10 @@ func sourceSealer(cfg Config) (*ingest.Sealer, error) {
 }
 
 // startJobs runs the background work of a serve process until ctx ends or
-// the returned function is called (which waits for it): due pulls, and the
-// hourly sweep of what interrupted writes left in the domain. Each job is
-// safe in several processes at once.
+// the returned function is called (which waits for it): due pulls, the
+// steps dates trigger in the authorization procedure, and the hourly sweep
+// of what interrupted writes left in the domain. Each job is safe in
+// several processes at once.
 func (a *App) startJobs(ctx context.Context) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -127,6 +139,7 @@ func (a *App) startJobs(ctx context.Context) (stop func()) {
 			if _, err := a.Ingest.PullDue(ctx); err != nil && ctx.Err() == nil {
 				a.Config.Log.Error("scheduled pulls", "err", err)
 			}
+			a.tickGovernance(ctx)
 			if time.Since(swept) > time.Hour {
 				if err := a.Domain.Sweep(ctx); err != nil {
 					a.Config.Log.Error("sweeping the domain", "err", err)

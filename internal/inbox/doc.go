@@ -6,4 +6,10 @@
 // and after changes, so that reading an inbox is one query and several
 // serve processes share the work (one gathers at a time). The inbox never
 // decides a deadline and never changes the objects it lists.
+//
+// It owns two tables: the items of the current snapshot, and one state row
+// naming that snapshot and leasing the next gathering to one process. A
+// gathering writes a whole new snapshot and swaps it in one transaction, so
+// rerunning it is harmless and readers never see half of one. Overdue is
+// decided when an inbox is read, against the clock, not when gathered.
 package inbox

@@ -10,12 +10,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"shuyu/internal/access"
+	"shuyu/internal/agreement"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
+	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
+	"shuyu/internal/inbox"
 	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
+	"shuyu/internal/plan"
 	"shuyu/internal/quality"
+	"shuyu/internal/tender"
 )
 
 // Deps is what the web layer serves.
@@ -27,6 +32,15 @@ type Deps struct {
 	Ingest   *ingest.Service
 	// Quality keeps quality rules and results, tickets and the supply evaluation.
 	Quality *quality.Service
+	// Evaluation keeps annual operator evaluations and rectification tasks.
+	Evaluation *evaluation.Service
+	// Inbox tells each user what waits for them.
+	Inbox *inbox.Service
+	// Plans, Tender and Agreements run implementation plans, the selection
+	// of operators, agreements and exits.
+	Plans      *plan.Service
+	Tender     *tender.Service
+	Agreements *agreement.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
