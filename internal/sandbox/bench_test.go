@@ -1,0 +1,106 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// BenchmarkSandboxAggregate runs a typical grouped aggregate through the
+// whole pipeline and, in the same run, the same query on raw DuckDB over
+// the same Parquet file with the same threads, and reports their ratio
+// (overhead-ratio, goal ≤ 1.2) and the time to parse, analyze, rewrite and
+// render the query (analyze-ns/op as the median, goal < 2 ms). Rows come
+// from SHUYU_BENCH_ROWS (default 1,000,000).
+func BenchmarkSandboxAggregate(b *testing.B) {
+	rows := 1_000_000
+	if s := os.Getenv("SHUYU_BENCH_ROWS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1000 {
+			b.Fatalf("SHUYU_BENCH_ROWS=%q is not a number of rows", s)
+		}
+		rows = n
+	}
+	dir := b.TempDir()
+	files := map[string]string{}
+	if err := writeDatasets(dir, float64(rows)/200_000, files); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	sb, err := Open(ctx, Config{Dir: filepath.Join(dir, "domain")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sb.Close()
+	w := &world{dir: dir, sb: sb, files: files}
+	g := w.aggregateGrant()
+	g.Datasets = g.Datasets[:1]
+	g.Limits = Limits{QueriesPerHour: 1 << 30, EngineTimePerHour: 1 << 50, Threads: 2, Memory: "2GB"}
+	const q = `SELECT district, gender, count(*) AS n, avg(monthly_base_yuan) AS avg_base FROM social_insurance GROUP BY district, gender ORDER BY district, gender`
+
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := sql.OpenDB(connector)
+	defer raw.Close()
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.Exec("SET threads = 2"); err != nil {
+		b.Fatal(err)
+	}
+	rawQ := `SELECT district, gender, count(*) AS n, avg(monthly_base_yuan) AS avg_base FROM read_parquet(` + quote(files["social_insurance"]) +
+		`) GROUP BY district, gender ORDER BY district, gender`
+	runRaw := func() {
+		rs, err := raw.Query(rawQ)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rs.Next() {
+			var d, gd string
+			var n int64
+			var avg float64
+			rs.Scan(&d, &gd, &n, &avg)
+		}
+		rs.Close()
+	}
+	// warm both: the version's preparation and the file cache
+	if _, err := sb.Query(ctx, g, Request{SQL: q}); err != nil {
+		b.Fatal(err)
+	}
+	runRaw()
+
+	var pipeline, direct time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := sb.Query(ctx, g, Request{SQL: q}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		runRaw()
+		pipeline += t1.Sub(t0)
+		direct += time.Since(t1)
+	}
+	b.StopTimer()
+	var analyze []time.Duration
+	for range 200 {
+		t0 := time.Now()
+		if _, err := sb.Analyze(ctx, g, Request{SQL: q}); err != nil {
+			b.Fatal(err)
+		}
+		analyze = append(analyze, time.Since(t0))
+	}
+	slices.Sort(analyze)
+	b.ReportMetric(float64(pipeline)/float64(direct), "overhead-ratio")
+	b.ReportMetric(float64(pipeline.Milliseconds())/float64(b.N), "pipeline-ms/op")
+	b.ReportMetric(float64(direct.Milliseconds())/float64(b.N), "raw-ms/op")
+	b.ReportMetric(float64(analyze[len(analyze)/2]), "analyze-ns/op")
+	b.ReportMetric(float64(rows), "rows")
+}

@@ -1,0 +1,206 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"shuyu/internal/errs"
+)
+
+// session is the locked engine of one grant: a fresh in-memory DuckDB
+// whose only objects are the grant's views — granted columns only, masks
+// and the row filter applied — over the prepared version files. After the
+// views exist, the engine may read those files and nothing else
+// (allowed_paths), external access is off, and the configuration is locked,
+// so that even a statement the analyzer should have refused could not reach
+// a file, the network, a setting or an extension. Queries of one grant run
+// one at a time.
+type session struct {
+	mu      sync.Mutex
+	db      *sql.DB
+	conn    *sql.Conn
+	key     string // fingerprint of the grant the views were built from
+	threads int
+	spill   string
+}
+
+// fingerprint identifies what a grant's views show.
+func fingerprint(g *Grant, files map[string]prepared) string {
+	b, _ := json.Marshal(struct {
+		D []Dataset
+		F map[string]prepared
+		L Limits
+	}{g.Datasets, files, g.Limits.withDefaults()})
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func openSession(ctx context.Context, g *Grant, files map[string]prepared, spillDir string) (*session, error) {
+	l := g.Limits.withDefaults()
+	s := &session{key: fingerprint(g, files), threads: l.Threads, spill: filepath.Join(spillDir, g.ID+"-"+strconv.FormatInt(randomInt63(), 36))}
+	if err := os.MkdirAll(s.spill, 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: session engine: %w", err)
+	}
+	s.db = sql.OpenDB(connector)
+	s.db.SetMaxOpenConns(1)
+	if s.conn, err = s.db.Conn(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("sandbox: session engine: %w", err)
+	}
+	stmts := []string{
+		"SET memory_limit = " + quote(l.Memory),
+		fmt.Sprintf("SET threads = %d", l.Threads),
+		"SET temp_directory = " + quote(s.spill),
+		"SET max_temp_directory_size = '4GB'",
+		"SET autoinstall_known_extensions = false",
+		"SET autoload_known_extensions = false",
+	}
+	var paths []string
+	for _, d := range g.Datasets {
+		f := files[d.Name]
+		stmts = append(stmts, viewSQL(d, f.Path))
+		paths = append(paths, quote(f.Path))
+	}
+	stmts = append(stmts,
+		"SET allowed_paths = ["+strings.Join(paths, ", ")+"]",
+		"SET allowed_directories = ["+quote(s.spill+string(filepath.Separator))+"]",
+		"SET enable_external_access = false",
+		"SET lock_configuration = true")
+	for _, stmt := range stmts {
+		if _, err := s.conn.ExecContext(ctx, stmt); err != nil {
+			s.close()
+			return nil, fmt.Errorf("sandbox: session setup: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// viewSQL is the view of one dataset of a grant.
+func viewSQL(d Dataset, path string) string {
+	var cols []string
+	for _, c := range d.Columns {
+		if c.Role == None {
+			continue
+		}
+		cols = append(cols, c.Mask.sql(ident(c.Name))+" AS "+ident(c.Name))
+	}
+	cols = append(cols, ident(puColumn), ident(singleColumn))
+	q := fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s)", ident(viewPrefix+d.Name), strings.Join(cols, ", "), quote(path))
+	var conds []string
+	for _, c := range d.RowFilter {
+		vals := make([]string, len(c.Values))
+		for i, v := range c.Values {
+			vals[i] = quote(v)
+		}
+		switch op := strings.ToLower(c.Op); op {
+		case "in", "not in":
+			conds = append(conds, fmt.Sprintf("%s %s (%s)", ident(c.Column), strings.ToUpper(op), strings.Join(vals, ", ")))
+		default:
+			conds = append(conds, fmt.Sprintf("%s %s %s", ident(c.Column), op, vals[0]))
+		}
+	}
+	if len(conds) > 0 {
+		q += " WHERE " + strings.Join(conds, " AND ")
+	}
+	return q
+}
+
+func (s *session) close() {
+	if s.conn != nil {
+		s.conn.Close()
+	}
+	s.db.Close()
+	os.RemoveAll(s.spill)
+}
+
+// exec runs one statement of the sandbox's own making.
+func (s *session) exec(ctx context.Context, stmt string) error {
+	if err := s.bind(ctx, stmt); err != nil {
+		return err
+	}
+	if _, err := s.conn.ExecContext(ctx, stmt); err != nil {
+		return engineError(ctx, err)
+	}
+	return nil
+}
+
+// query runs a statement and scans at most limit rows (limit < 0: all).
+func (s *session) query(ctx context.Context, stmt string, limit int) ([]string, [][]any, error) {
+	if err := s.bind(ctx, stmt); err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.conn.QueryContext(ctx, stmt)
+	if err != nil {
+		return nil, nil, engineError(ctx, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, nil, engineError(ctx, err)
+	}
+	var out [][]any
+	for rows.Next() && (limit < 0 || len(out) < limit) {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, nil, engineError(ctx, err)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, engineError(ctx, err)
+	}
+	return cols, out, nil
+}
+
+// bind prepares a statement without running it. The engine binds names and
+// types without reading a row, so its errors (a type mismatch, an unknown
+// function overload) are about the query alone and are shown, first line
+// only; any error once rows are read is a runtime error and is not.
+func (s *session) bind(ctx context.Context, stmt string) error {
+	p, err := s.conn.PrepareContext(ctx, stmt)
+	if err == nil {
+		return p.Close()
+	}
+	var de *duckdb.Error
+	if errors.As(err, &de) {
+		switch de.Type {
+		case duckdb.ErrorTypeBinder, duckdb.ErrorTypeCatalog, duckdb.ErrorTypeParser, duckdb.ErrorTypeSyntax,
+			duckdb.ErrorTypeMismatchType, duckdb.ErrorTypeNotImplemented, duckdb.ErrorTypeInvalidType:
+			msg, _, _ := strings.Cut(de.Msg, "\n")
+			e := refuse("types", "the engine cannot bind the query: %s", strings.ReplaceAll(msg, reserved, "sandbox"))
+			e.Err = err
+			return e
+		}
+	}
+	return engineError(ctx, err)
+}
+
+func engineError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		e := errs.E(errs.Invalid, "the query ran longer than the grant's time limit and was stopped")
+		e.Details = map[string]any{"rule": "limits"}
+		e.Err = err
+		return e
+	}
+	return runtimeError(err)
+}
