@@ -33,8 +33,9 @@
 // privacy-unit ordinals) under DataDir/domain/sandbox, and the results
 // area DataDir/domain/workspaces/<org>/results of review grants.
 //
-// It never stores grants, budgets or audit history itself (the grant
-// store implements Budget, AuditStore and Limiter), never writes the ledger
+// It never stores grants, budgets or audit history itself (package
+// workspace implements Budget, AuditStore and Limiter on the control-plane
+// database), never writes the ledger
 // (Answer.Record says what the caller may record: hashes and counts), never
 // runs analyst text or lets an engine error carry a data value out, and
 // never decides who may query (the caller checks the grant, its agreement

@@ -1,0 +1,116 @@
+package workspace
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+)
+
+// Audit is the sandbox's differencing-defence memory in the control-plane
+// database: every released set of privacy units, per grant and dataset
+// version, with its bitmap once listed (roaring's portable format). It
+// lives as long as the grant's history; sets of different versions are
+// never compared.
+type Audit struct{ db *store.DB }
+
+// NewAudit returns the audit store on db.
+func NewAudit(db *store.DB) *Audit { return &Audit{db: db} }
+
+const unitSetColumns = `grant_id, query_id, version_id, def_hash, group_key, group_keys, unit_index, shared, universe, card, units, extract_sql, at`
+
+// Sets returns grantID's sets over version whose size is in [lo, hi] or unknown.
+func (a *Audit) Sets(ctx context.Context, grantID, version string, lo, hi int64) ([]*sandbox.UnitSet, error) {
+	rows, err := a.db.Query(ctx, `SELECT `+unitSetColumns+` FROM workspace_unit_sets
+		WHERE grant_id = $1 AND version_id = $2 AND (card < 0 OR (card >= $3 AND card <= $4)) ORDER BY at, id`, grantID, version, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: unit sets of %s: %w", grantID, err)
+	}
+	defer rows.Close()
+	var out []*sandbox.UnitSet
+	for rows.Next() {
+		var s sandbox.UnitSet
+		var keys string
+		var units []byte
+		if err := rows.Scan(&s.GrantID, &s.QueryID, &s.Version, &s.Def, &s.Key, &keys, &s.Unit, &s.Shared, &s.Universe, &s.Card,
+			&units, &s.Extract, &s.At); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(keys), &s.Keys); err != nil {
+			return nil, fmt.Errorf("workspace: unit set of query %s: %w", s.QueryID, err)
+		}
+		if units != nil {
+			s.Units = roaring.New()
+			if err := s.Units.UnmarshalBinary(units); err != nil {
+				return nil, fmt.Errorf("workspace: unit set of query %s: %w", s.QueryID, err)
+			}
+		}
+		out = append(out, &s)
+	}
+	return out, rows.Err()
+}
+
+// Keep stores the sets of an answered query, in one transaction.
+func (a *Audit) Keep(ctx context.Context, sets []*sandbox.UnitSet) error {
+	if len(sets) == 0 {
+		return nil
+	}
+	return a.db.InTx(ctx, func(tx *store.Tx) error {
+		for _, s := range sets {
+			keys, _ := json.Marshal(s.Keys)
+			if s.Keys == nil {
+				keys = []byte("[]")
+			}
+			units, err := bitmap(s.Units)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO workspace_unit_sets (id, `+unitSetColumns+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				store.NewID(), s.GrantID, s.QueryID, s.Version, s.Def, s.Key, string(keys), s.Unit, s.Shared, s.Universe, s.Card,
+				units, s.Extract, s.At.UTC()); err != nil {
+				return fmt.Errorf("workspace: keep the unit sets of query %s: %w", s.QueryID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Fill stores the units listed later for kept sets. Sets not kept yet
+// (those of the answer being checked) match no row and are stored, with
+// their units, by Keep.
+func (a *Audit) Fill(ctx context.Context, sets []*sandbox.UnitSet) error {
+	if len(sets) == 0 {
+		return nil
+	}
+	return a.db.InTx(ctx, func(tx *store.Tx) error {
+		for _, s := range sets {
+			units, err := bitmap(s.Units)
+			if err != nil || units == nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE workspace_unit_sets SET units = $1, card = $2
+				WHERE grant_id = $3 AND query_id = $4 AND version_id = $5 AND def_hash = $6 AND group_key = $7 AND unit_index = $8`,
+				units, s.Card, s.GrantID, s.QueryID, s.Version, s.Def, s.Key, s.Unit); err != nil {
+				return fmt.Errorf("workspace: fill the unit sets of query %s: %w", s.QueryID, err)
+			}
+		}
+		return nil
+	})
+}
+
+func bitmap(b *roaring.Bitmap) ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	b.RunOptimize()
+	out, err := b.ToBytes()
+	if err != nil {
+		return nil, fmt.Errorf("workspace: serialize a unit set: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,104 @@
+package workspace_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"shuyu/internal/errs"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+	"shuyu/internal/store/storetest"
+	"shuyu/internal/workspace"
+)
+
+// people writes a version file of 200 people: 4 districts, ages 20–69,
+// exactly one of them aged 33, eleven under 23.
+func people(t *testing.T) sandbox.Version {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "people.parquet")
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	_, err = db.Exec(fmt.Sprintf(`COPY (SELECT printf('P%%05d', i) AS id_number,
+		(['奎文区', '潍城区', '寒亭区', '坊子区'])[i %% 4 + 1] AS district,
+		CASE WHEN i = 0 THEN 33 ELSE 20 + i %% 50 + CASE WHEN i %% 50 = 13 THEN 1 ELSE 0 END END AS age
+		FROM range(200) t(i)) TO '%s' (FORMAT parquet)`, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sandbox.Version{ID: "v-people", Path: path}
+}
+
+func peopleGrant(v sandbox.Version, id string) sandbox.Grant {
+	return sandbox.Grant{ID: id, OrgID: "op1", Rule: sandbox.Aggregate, K: 10, Datasets: []sandbox.Dataset{{
+		Name: "people", PrivacyUnit: "id_number", Version: v,
+		Columns: []sandbox.Column{{Name: "id_number", Type: "text", Role: sandbox.PrivacyUnit},
+			{Name: "district", Type: "text", Role: sandbox.Dimension}, {Name: "age", Type: "integer", Role: sandbox.Dimension}},
+	}}}
+}
+
+// The differencing defence remembers across a restart: a total answered by
+// one sandbox, then the total without one person asked of a new sandbox on
+// the same database, is refused.
+func TestAuditSurvivesRestart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		v := people(t)
+		g := peopleGrant(v, "g-"+string(db.Dialect()))
+		open := func() *sandbox.Sandbox {
+			sb, err := sandbox.Open(ctx, sandbox.Config{Dir: t.TempDir(), Audit: workspace.NewAudit(db)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { sb.Close() })
+			return sb
+		}
+		first := open()
+		if _, err := first.Query(ctx, g, sandbox.Request{SQL: "SELECT COUNT(*) AS n FROM people"}); err != nil {
+			t.Fatal(err)
+		}
+		first.Close()
+		second := open()
+		_, err := second.Query(ctx, g, sandbox.Request{SQL: "SELECT COUNT(*) AS n FROM people WHERE age <> 33"})
+		if !errs.Is(err, errs.Forbidden) || sandbox.RuleOf(err) != "differencing" {
+			t.Fatalf("the total without one person after a restart: %v", err)
+		}
+		// The same pair in another grant is another history.
+		if _, err := second.Query(ctx, peopleGrant(v, "other"), sandbox.Request{SQL: "SELECT COUNT(*) AS n FROM people WHERE age <> 33"}); err != nil {
+			t.Fatal(err)
+		}
+		// Two answers of near sizes (189 and 188 units, 23 apart) have their
+		// units listed and stored: a later process finds them without
+		// listing again.
+		for _, q := range []string{"SELECT COUNT(*) AS n FROM people WHERE age >= 23", "SELECT COUNT(*) AS n FROM people WHERE age <= 66"} {
+			if _, err := second.Query(ctx, g, sandbox.Request{SQL: q}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sets, err := workspace.NewAudit(db).Sets(ctx, g.ID, v.ID, 0, 1000)
+		if err != nil || len(sets) == 0 {
+			t.Fatalf("sets %d, %v", len(sets), err)
+		}
+		listed := 0
+		for _, s := range sets {
+			if s.Units == nil {
+				continue
+			}
+			listed++
+			if int64(s.Units.GetCardinality()) != s.Card {
+				t.Fatalf("set of query %s: card %d, units %v", s.QueryID, s.Card, s.Units)
+			}
+		}
+		if listed != 2 {
+			t.Fatalf("%d sets of %d have their units stored, want the two near answers'", listed, len(sets))
+		}
+	}, workspace.Migrations)
+}
