@@ -106,7 +106,7 @@ func (s *Service) show(ctx context.Context, p access.Principal, a Agreement) (Ag
 	if err := access.Check(p, access.AgreementRead, r); err != nil {
 		return a, err
 	}
-	a.Actions = plan.ActionsFor(Machine, p, a.State, r, Activate, Expire)
+	a.Actions = Machine.Allowed(p, a.State, r, Activate, Expire)
 	return a, nil
 }
 

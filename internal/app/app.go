@@ -121,11 +121,14 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		dom.Close()
 		return nil, err
 	}
-	qual := quality.New(db, led, ident, cat, dom, cal, quality.Options{AnswerDays: cfg.TicketAnswerDays, Log: cfg.Log})
-	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom, Quality: qual,
+	// The inbox comes first: every service that changes what waits for whom
+	// touches it (Options.Changed).
+	in := inbox.New(db, inbox.Options{Every: cfg.InboxEvery, Log: cfg.Log})
+	qual := quality.New(db, led, ident, cat, dom, cal, quality.Options{AnswerDays: cfg.TicketAnswerDays, Log: cfg.Log, Changed: in.Touch})
+	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom, Quality: qual, Inbox: in,
 		Ingest: ingest.New(cat, dom, ident, ingest.Options{DB: db, Ledger: led, Sealer: sealer,
 			PullAllow: cfg.PullAllow, PullTimeout: cfg.PullTimeout, Log: cfg.Log, AfterVersion: qual.AssessLater})}
-	if a.Evaluation, a.Inbox, a.agreements, err = oversight(ctx, cfg, db, led, ident, cal, qual); err != nil {
+	if a.Evaluation, a.agreements, err = oversight(ctx, cfg, db, led, ident, cal, in, qual); err != nil {
 		dom.Close()
 		return nil, err
 	}

@@ -17,30 +17,29 @@ import (
 	"shuyu/internal/store"
 )
 
-// oversight builds the inbox and the evaluation service, installs the
-// scoring template in force and registers every inbox source that exists.
-// The returned link tells evaluation about agreements once app has built
-// the agreement service (see agreementLink).
+// oversight builds the evaluation service, installs the scoring template
+// in force and registers the inbox sources of evaluation and quality. The
+// returned link tells evaluation about agreements once app has built the
+// agreement service (see agreementLink).
 func oversight(ctx context.Context, cfg Config, db *store.DB, led *ledger.Ledger, ids *identity.Service, cal *calendar.Calendar,
-	qual *quality.Service) (*evaluation.Service, *inbox.Service, *agreementLink, error) {
+	in *inbox.Service, qual *quality.Service) (*evaluation.Service, *agreementLink, error) {
 	tpl := evaluation.DefaultTemplate()
 	if cfg.EvaluationTemplate != "" {
 		var err error
 		if tpl, err = evaluation.LoadTemplate(cfg.EvaluationTemplate); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 	}
 	link := &agreementLink{}
-	in := inbox.New(db, inbox.Options{Every: cfg.InboxEvery, Log: cfg.Log})
 	ev := evaluation.New(db, led, ids, cal, link, evaluation.Options{Template: tpl, AnswerDays: cfg.EvaluationAnswerDays,
 		RectificationDays: cfg.RectificationDays, EvidenceDir: filepath.Join(cfg.DataDir, "evidence"), MaxFileBytes: cfg.MaxEvidenceBytes,
 		Changed: in.Touch})
 	if err := ev.Install(ctx); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	in.Register("evaluation", ev.InboxItems)
 	in.Register("quality.tickets", qual.InboxItems)
-	return ev, in, link, nil
+	return ev, link, nil
 }
 
 // agreementLink is evaluation's view of the agreement package. The two

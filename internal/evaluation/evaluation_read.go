@@ -26,18 +26,6 @@ func (s *Service) cachedResource(ctx context.Context, rs resources, operatorID, 
 	return r, err
 }
 
-// allowed lists the actions of table from state that p may take on res,
-// guards aside.
-func allowed[T any](table []fsm.Transition[T], state fsm.State, p access.Principal, res access.Resource) []fsm.Action {
-	out := []fsm.Action{}
-	for _, t := range table {
-		if slices.Contains(t.From, state) && !slices.Contains(out, t.Action) && access.Check(p, t.Who, res) == nil {
-			out = append(out, t.Action)
-		}
-	}
-	return out
-}
-
 // visible checks that p may read e and fills what depends on the caller and
 // the clock.
 func (s *Service) visible(ctx context.Context, p access.Principal, e *Evaluation, rs resources) error {
@@ -49,7 +37,7 @@ func (s *Service) visible(ctx context.Context, p access.Principal, e *Evaluation
 		return err
 	}
 	e.derive(s.db.Now())
-	e.Actions = allowed(evaluations.Transitions(), e.State, p, res)
+	e.Actions = evaluations.Allowed(p, e.State, res)
 	return nil
 }
 

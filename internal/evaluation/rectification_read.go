@@ -60,7 +60,7 @@ func (s *Service) visibleTask(ctx context.Context, p access.Principal, r *Rectif
 		return err
 	}
 	r.derive(s.db.Now())
-	r.Actions = allowed(rectifications.Transitions(), r.State, p, res)
+	r.Actions = rectifications.Allowed(p, r.State, res)
 	return nil
 }
 

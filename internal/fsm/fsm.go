@@ -77,6 +77,20 @@ func (m *Machine[T]) Actions(from State) []Action {
 	return out
 }
 
+// Allowed lists the actions from state that p may take on r now, guards
+// aside, leaving out those the platform takes itself (hidden): what a
+// reader of the object is offered. It is never nil, so that JSON shows [].
+func (m *Machine[T]) Allowed(p access.Principal, from State, r access.Resource, hidden ...Action) []Action {
+	out := []Action{}
+	for _, t := range m.table {
+		if slices.Contains(t.From, from) && !slices.Contains(hidden, t.Action) && !slices.Contains(out, t.Action) &&
+			access.Check(p, t.Who, r) == nil {
+			out = append(out, t.Action)
+		}
+	}
+	return out
+}
+
 // find returns the transition for action from state, or a conflict error
 // that names the actions possible from there.
 func (m *Machine[T]) find(from State, a Action) (Transition[T], error) {

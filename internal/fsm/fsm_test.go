@@ -89,6 +89,32 @@ func TestMachineFromItsTable(t *testing.T) {
 	}
 }
 
+// TestAllowed offers what the actor may take from the state, without the
+// hidden actions and those its rights do not reach.
+func TestAllowed(t *testing.T) {
+	t.Parallel()
+	res := access.Resource{UserID: "u", OrgID: "o"}
+	user := access.Principal{UserID: "u", OrgID: "o", Roles: []access.Role{access.RoleOrgAdmin}}
+	admin := access.System("test")
+	for _, c := range []struct {
+		name   string
+		p      access.Principal
+		from   State
+		hidden []Action
+		want   string
+	}{
+		{"the platform, open", admin, "open", nil, "close, brick"},
+		{"the platform, brick hidden", admin, "closed", []Action{"brick"}, "open"},
+		{"a user without the right to brick", user, "closed", nil, "open"},
+		{"a final state", admin, "bricked", nil, ""},
+	} {
+		got := doors.Allowed(c.p, c.from, res, c.hidden...)
+		if got == nil || join(got) != c.want {
+			t.Errorf("%s: %v, want [%s]", c.name, got, c.want)
+		}
+	}
+}
+
 func containsState(ss []State, s State) bool {
 	for _, x := range ss {
 		if x == s {

@@ -85,7 +85,7 @@ func (s *Service) show(ctx context.Context, p access.Principal, pl Plan) (Plan, 
 		return pl, err
 	}
 	pl.derive(s.now())
-	pl.Actions = ActionsFor(Machine, p, pl.State, u.Resource(), Supersede)
+	pl.Actions = Machine.Allowed(p, pl.State, u.Resource(), Supersede)
 	return pl, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
 	"shuyu/internal/errs"
-	"shuyu/internal/fsm"
 	"shuyu/internal/identity"
 )
 
@@ -65,19 +64,6 @@ func Text(field string, v *string, max int, hint string) error {
 		return errs.E(errs.Invalid, "%s: at most %d characters", field, max)
 	}
 	return nil
-}
-
-// ActionsFor lists the actions of machine m that p may take from state on
-// r now, leaving out those the platform takes itself (hidden).
-func ActionsFor[T any](m *fsm.Machine[T], p access.Principal, from fsm.State, r access.Resource, hidden ...fsm.Action) []fsm.Action {
-	out := []fsm.Action{}
-	for _, t := range m.Transitions() {
-		if slices.Contains(t.From, from) && !slices.Contains(hidden, t.Action) && !slices.Contains(out, t.Action) &&
-			access.Check(p, t.Who, r) == nil {
-			out = append(out, t.Action)
-		}
-	}
-	return out
 }
 
 // sortedList joins names in order, for messages that must not vary.

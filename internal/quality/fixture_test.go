@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,8 @@ type env struct {
 	domain  *domain.Domain
 	q       *quality.Service
 	orgs    map[string]string
+	// changes counts what the service told the inbox (Options.Changed).
+	changes atomic.Int64
 
 	mu  sync.Mutex
 	now time.Time
@@ -72,7 +75,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	}
 	t.Cleanup(func() { e.domain.Close() })
 	e.q = quality.New(db, e.ledger, e.ids, e.catalog, e.domain, calendar.Default(),
-		quality.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		quality.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Changed: func() { e.changes.Add(1) }})
 	return e
 }
 

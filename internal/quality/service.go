@@ -26,6 +26,9 @@ type Options struct {
 	// without results; default 5 minutes.
 	Interval time.Duration
 	Log      *slog.Logger
+	// Changed, when set, is told after a ticket was filed or changed state,
+	// so that the inbox gathers anew (inbox.Service.Touch). It must not block.
+	Changed func()
 }
 
 func (o Options) withDefaults() Options {
@@ -40,6 +43,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
+	}
+	if o.Changed == nil {
+		o.Changed = func() {}
 	}
 	return o
 }

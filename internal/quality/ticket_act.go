@@ -73,6 +73,7 @@ func (s *Service) Act(ctx context.Context, p access.Principal, id string, step S
 	if err != nil {
 		return Ticket{}, err
 	}
+	s.opts.Changed()
 	return s.Ticket(ctx, p, id)
 }
 

@@ -80,6 +80,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, ref string, in T
 	if err != nil {
 		return Ticket{}, err
 	}
+	s.opts.Changed()
 	return s.Ticket(ctx, p, t.ID)
 }
 

@@ -129,6 +129,17 @@ func TestTicketMachine(t *testing.T) {
 		if _, err := e.q.Act(ctx, e.as(t, "provider-hrss"), open.ID, quality.Answer, quality.StepInput{Comment: "  "}); !errs.Is(err, errs.Invalid) {
 			t.Errorf("an answer without text: %v, want invalid", err)
 		}
+		// The inbox is told of each filing and step, never of a refusal.
+		told := e.changes.Load()
+		if _, err := e.q.Act(ctx, e.as(t, "provider-hrss"), open.ID, quality.Answer, quality.StepInput{Comment: "  "}); err == nil {
+			t.Fatal("an answer without text was taken")
+		}
+		if _, err := e.q.Act(ctx, e.as(t, "provider-hrss"), fileTicket(t, e, "people").ID, quality.Answer, quality.StepInput{Comment: "已更正"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.changes.Load() - told; n != 2 {
+			t.Errorf("the inbox was told of %d changes, want 2", n)
+		}
 		answered := ticketIn(t, e, "people", quality.Answered)
 		if _, err := e.q.Act(ctx, e.as(t, filer), answered.ID, quality.Reject, quality.StepInput{}); !errs.Is(err, errs.Invalid) {
 			t.Errorf("a rejection without a reason: %v, want invalid", err)

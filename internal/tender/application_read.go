@@ -125,7 +125,7 @@ func (s *Service) showApplication(ctx context.Context, p access.Principal, ap Ap
 	if err := access.Check(p, access.ApplicationRead, appResource(u, ap)); err != nil {
 		return ap, err
 	}
-	ap.Actions = plan.ActionsFor(ApplicationMachine, p, ap.State, appResource(u, ap))
+	ap.Actions = ApplicationMachine.Allowed(p, ap.State, appResource(u, ap))
 	if access.Check(p, access.ApplicationRead, u.Resource()) != nil {
 		ap.Scores = nil // the applicant learns the result, not each evaluator's marks
 		return ap, nil

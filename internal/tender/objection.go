@@ -188,7 +188,7 @@ func (s *Service) showObjection(ctx context.Context, p access.Principal, o Objec
 	if err := access.Check(p, access.ObjectionRead, objResource(u, o)); err != nil {
 		return o, err
 	}
-	o.Actions = plan.ActionsFor(ObjectionMachine, p, o.State, objResource(u, o))
+	o.Actions = ObjectionMachine.Allowed(p, o.State, objResource(u, o))
 	return o, nil
 }
 

@@ -111,7 +111,7 @@ func (s *Service) show(ctx context.Context, p access.Principal, a Announcement) 
 	if err := s.fill(ctx, &a); err != nil {
 		return a, err
 	}
-	a.Actions = plan.ActionsFor(Machine, p, a.State, u.Resource(), Close, Conclude)
+	a.Actions = Machine.Allowed(p, a.State, u.Resource(), Close, Conclude)
 	return a, nil
 }
 
