@@ -10,6 +10,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
+	"shuyu/internal/evidence"
 	"shuyu/internal/store"
 )
 
@@ -34,7 +35,7 @@ func (s *Service) Answer(ctx context.Context, p access.Principal, id, itemKey st
 	if err != nil {
 		return Evaluation{}, err
 	}
-	defer s.files.discard(sts)
+	defer s.files.Discard(sts...)
 	return s.act(ctx, p, id, ActAnswer, StepInput{}, func(ctx context.Context, tx *store.Tx, ev Evaluation, now time.Time, d map[string]any) error {
 		if err := hasItem(ev, itemKey); err != nil {
 			return err
@@ -51,12 +52,12 @@ func (s *Service) Answer(ctx context.Context, p access.Principal, id, itemKey st
 }
 
 // stage receives uploads, or refuses them all.
-func (s *Service) stage(us []Upload) ([]staged, error) {
-	var sts []staged
+func (s *Service) stage(us []Upload) ([]evidence.Staged, error) {
+	var sts []evidence.Staged
 	for _, u := range us {
-		st, err := s.files.stage(u)
+		st, err := s.files.Stage(u.Filename, u.Body)
 		if err != nil {
-			s.files.discard(sts)
+			s.files.Discard(sts...)
 			return nil, err
 		}
 		sts = append(sts, st)

@@ -179,6 +179,6 @@ func (s *Service) openFile(ctx context.Context, ownerType, ownerID, fileID strin
 	if err != nil {
 		return f, nil, err
 	}
-	r, err := s.files.open(f.SHA256)
+	r, err := s.files.Open(f.SHA256)
 	return f, r, err
 }

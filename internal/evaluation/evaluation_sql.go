@@ -8,6 +8,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
+	"shuyu/internal/evidence"
 	"shuyu/internal/fsm"
 	"shuyu/internal/store"
 )
@@ -128,10 +129,10 @@ func filesOf(ctx context.Context, q store.Querier, ownerType, ownerID string) ([
 }
 
 // addFiles keeps staged files and records them for their owner.
-func (s *Service) addFiles(ctx context.Context, tx *store.Tx, ownerType, ownerID, itemKey string, sts []staged, p access.Principal, now time.Time) ([]string, error) {
+func (s *Service) addFiles(ctx context.Context, tx *store.Tx, ownerType, ownerID, itemKey string, sts []evidence.Staged, p access.Principal, now time.Time) ([]string, error) {
 	var sums []string
 	for _, st := range sts {
-		if err := s.files.keep(st); err != nil {
+		if err := s.files.Keep(st, st.SHA256); err != nil {
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO evaluation_files (id, owner_type, owner_id, item_key, filename, media_type, size, sha256, uploaded_by, uploaded_at)

@@ -99,7 +99,7 @@ func (s *Service) SubmitRectification(ctx context.Context, p access.Principal, i
 	if err != nil {
 		return Rectification{}, err
 	}
-	defer s.files.discard(sts)
+	defer s.files.Discard(sts...)
 	step := StepInput{Comment: in.Report}
 	return s.actTask(ctx, p, id, ActSubmit, step, func(ctx context.Context, tx *store.Tx, r Rectification, now time.Time, d map[string]any) error {
 		sums, err := s.addFiles(ctx, tx, "rectification", r.ID, "", sts, p, now)

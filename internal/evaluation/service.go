@@ -6,6 +6,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
+	"shuyu/internal/evidence"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
 	"shuyu/internal/store"
@@ -65,14 +66,14 @@ type Service struct {
 	opts       Options
 	current    *Template
 	templates  sync.Map // version → *Template, read from the database
-	files      *fileStore
+	files      *evidence.Store
 }
 
 // New returns the evaluation service.
 func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, cal *calendar.Calendar, ag Agreements, opts Options) *Service {
 	opts = opts.withDefaults()
 	return &Service{db: db, ledger: l, ids: ids, cal: cal, agreements: ag, opts: opts, current: opts.Template,
-		files: &fileStore{dir: opts.EvidenceDir, max: opts.MaxFileBytes}}
+		files: evidence.New(opts.EvidenceDir, opts.MaxFileBytes, evidenceTypes...)}
 }
 
 // MaxFileBytes is the largest evidence file accepted.

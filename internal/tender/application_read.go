@@ -185,7 +185,7 @@ func (s *Service) OpenFile(ctx context.Context, p access.Principal, applicationI
 	}
 	for _, f := range ap.Files {
 		if f.ID == fileID {
-			rc, err := s.files.open(f.ID)
+			rc, err := s.files.Open(f.ID)
 			return f, rc, err
 		}
 	}

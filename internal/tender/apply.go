@@ -48,7 +48,7 @@ func (s *Service) Submit(ctx context.Context, p access.Principal, id string, dec
 		return Application{}, err
 	}
 	var files []staged
-	defer func() { s.files.discard(files) }()
+	defer func() { s.discard(files) }()
 	for u, err := range uploads {
 		if err != nil {
 			return Application{}, err
@@ -59,7 +59,7 @@ func (s *Service) Submit(ctx context.Context, p access.Principal, id string, dec
 		if len(files) == s.opts.MaxFiles {
 			return Application{}, errs.E(errs.TooLarge, "more than %d evidence files; combine scans into fewer documents", s.opts.MaxFiles)
 		}
-		st, err := s.files.stage(u)
+		st, err := s.stage(u)
 		if err != nil {
 			return Application{}, err
 		}
@@ -94,7 +94,7 @@ func (s *Service) Submit(ctx context.Context, p access.Principal, id string, dec
 		return Application{}, err
 	}
 	files = nil // kept
-	if err := s.files.remove(replaced); err != nil {
+	if err := s.files.Remove(replaced...); err != nil {
 		return Application{}, err
 	}
 	s.changed()
@@ -180,7 +180,7 @@ func (s *Service) save(ctx context.Context, tx *store.Tx, a Announcement, p acce
 		return "", nil, fmt.Errorf("tender: save application: %w", err)
 	}
 	for _, f := range files {
-		if err := s.files.keep(f); err != nil {
+		if err := s.files.Keep(f.received, f.ID); err != nil {
 			return "", nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO application_files (id, application_id, item, filename, media_type, bytes, sha256, uploaded_at)

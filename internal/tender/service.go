@@ -8,6 +8,7 @@ import (
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
 	"shuyu/internal/errs"
+	"shuyu/internal/evidence"
 	"shuyu/internal/fsm"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
@@ -52,7 +53,7 @@ type Service struct {
 	ids    *identity.Service
 	plans  *plan.Service
 	cal    *calendar.Calendar
-	files  fileStore
+	files  *evidence.Store
 	opts   Options
 	now    func() time.Time
 	// system takes the steps the clock triggers.
@@ -63,7 +64,7 @@ type Service struct {
 func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, plans *plan.Service, cal *calendar.Calendar, opts Options) *Service {
 	opts = opts.withDefaults()
 	return &Service{db: db, ledger: l, ids: ids, plans: plans, cal: cal, opts: opts, now: db.Now,
-		files: fileStore{dir: opts.FileDir, max: opts.MaxFileBytes}, system: access.System("tender")}
+		files: evidence.New(opts.FileDir, opts.MaxFileBytes, evidenceTypes...), system: access.System("tender")}
 }
 
 // WithClock returns a copy of s whose business dates (publication,
