@@ -103,6 +103,17 @@ const (
 	AgreementTerminate Action = "agreement.terminate" // end early, with an Art. 27 reason; performs the exit
 	AgreementRevoke    Action = "agreement.revoke"    // revoke, with an Art. 27 reason; performs the exit
 	GovernanceSchedule Action = "governance.schedule" // what a date triggers: close, conclude, activate, expire
+
+	// The analyst's workspace (SPEC §3; Art. 17, 18, 26, 30). A grant's
+	// work is its operator's organization with the caller as the user; a
+	// release's is the operator's placed in the implementing unit's
+	// jurisdiction, so Jurisdiction rules reach the unit's reviewers.
+	WorkspaceQuery  Action = "workspace.query"  // run a query in a grant (Art. 30 records checked too)
+	WorkspaceRead   Action = "workspace.read"   // a grant's query history
+	ReleaseRequest  Action = "release.request"  // ask that a kept result leave the domain (出域)
+	ReleaseRead     Action = "release.read"     // releases and the reviewers' queue
+	ReleaseDecide   Action = "release.decide"   // the unit's reviewers release or refuse a kept result
+	ReleaseDownload Action = "release.download" // download a released result (CSV, XLSX)
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -225,6 +236,18 @@ var policy = map[Action][]Rule{
 	AgreementRevoke:    {{Role: RoleOfficer, Scope: Jurisdiction}},
 	// The platform's jobs act as the administrator.
 	GovernanceSchedule: {{Role: RoleAdmin, Scope: Any}},
+
+	// Only the operator's analysts work in its grants; its managers read
+	// what they did and take the released results.
+	WorkspaceQuery: {{Role: RoleAnalyst, Scope: Org}},
+	WorkspaceRead:  {{Role: RoleAnalyst, Scope: Org}, {Role: RoleOperatorManager, Scope: Org}},
+	ReleaseRequest: {{Role: RoleAnalyst, Scope: Org}},
+	ReleaseRead:    slices.Concat(unitOverseers, []Rule{{Role: RoleAnalyst, Scope: Org}, {Role: RoleOperatorManager, Scope: Org}}),
+	// The implementing unit's reviewers decide what leaves (SPEC §3).
+	ReleaseDecide: {{Role: RoleReviewer, Scope: Jurisdiction}},
+	// Nothing unreleased is downloadable by anyone: the service checks the
+	// release's state as well as this rule.
+	ReleaseDownload: {{Role: RoleAnalyst, Scope: Org}, {Role: RoleOperatorManager, Scope: Org}},
 }
 
 // unitOverseers read what an implementing unit runs: the unit itself and the

@@ -23,12 +23,13 @@ import (
 	"shuyu/internal/store"
 	"shuyu/internal/tender"
 	"shuyu/internal/web"
+	"shuyu/internal/workspace"
 )
 
 // Migrations lists every package's schema in dependency order.
 func Migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations,
-		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations}
+		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations, workspace.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.

@@ -1,0 +1,84 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"shuyu/internal/access"
+	"shuyu/internal/plan"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+)
+
+// Status is how a query ended.
+type Status string
+
+const (
+	Answered Status = "answered"
+	Refused  Status = "refused" // by a rule of the sandbox; Broke names it
+	Failed   Status = "failed"  // while running (the generic runtime error)
+)
+
+// Query is one query of a grant's history.
+type Query struct {
+	ID       string       `json:"id"`
+	GrantID  string       `json:"grant_id"`
+	UserID   string       `json:"user_id"`
+	Username string       `json:"username"`
+	Rule     sandbox.Rule `json:"rule"`
+	Status   Status       `json:"status"`
+	SQL      string       `json:"sql"`
+	// SQLSHA256 is what the ledger keeps of the text.
+	SQLSHA256 string `json:"sql_sha256"`
+	// Broke and Message say why a query was refused.
+	Broke        string  `json:"broke,omitempty"`
+	Message      string  `json:"message,omitempty"`
+	Rows         int     `json:"rows"`
+	Suppressed   int     `json:"suppressed"`
+	EpsilonSpent float64 `json:"epsilon_spent"`
+	MicroEpsilon int64   `json:"-"`
+	FemtoDelta   int64   `json:"-"`
+	// ResultSHA256 is the hash of the answer as kept in the domain.
+	ResultSHA256 string    `json:"result_sha256,omitempty"`
+	At           time.Time `json:"at"`
+	// Release is the state of the result's release, if any was made or asked.
+	Release string `json:"release,omitempty"`
+}
+
+func insertQuery(ctx context.Context, tx *store.Tx, h Held, q *Query) error {
+	_, err := tx.Exec(ctx, `INSERT INTO workspace_queries (id, grant_id, agreement_id, operator_id, user_id, username, rule, status, sql_text,
+		sql_sha256, broke, message, rows_out, suppressed, micro_epsilon, femto_delta, result_sha256, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		q.ID, h.ID, h.AgreementID, h.OperatorID, q.UserID, q.Username, string(q.Rule), string(q.Status), q.SQL, q.SQLSHA256, q.Broke, q.Message,
+		q.Rows, q.Suppressed, q.MicroEpsilon, q.FemtoDelta, q.ResultSHA256, q.At)
+	if err != nil {
+		return fmt.Errorf("workspace: record query %s: %w", q.ID, err)
+	}
+	return nil
+}
+
+const queryColumns = `q.id, q.grant_id, q.user_id, q.username, q.rule, q.status, q.sql_text, q.sql_sha256, q.broke, q.message, q.rows_out,
+	q.suppressed, q.micro_epsilon, q.femto_delta, q.result_sha256, q.at, COALESCE(r.state, '')`
+
+const queryFrom = ` FROM workspace_queries q LEFT JOIN workspace_releases r ON r.query_id = q.id WHERE `
+
+func scanQuery(row interface{ Scan(...any) error }) (Query, error) {
+	var q Query
+	var rule, status string
+	err := row.Scan(&q.ID, &q.GrantID, &q.UserID, &q.Username, &rule, &status, &q.SQL, &q.SQLSHA256, &q.Broke, &q.Message, &q.Rows,
+		&q.Suppressed, &q.MicroEpsilon, &q.FemtoDelta, &q.ResultSHA256, &q.At, &q.Release)
+	q.Rule, q.Status = sandbox.Rule(rule), Status(status)
+	q.EpsilonSpent = sandbox.Cost{MicroEpsilon: q.MicroEpsilon}.Epsilon()
+	return q, err
+}
+
+// History lists the queries of grant grantID, newest first, for the
+// operator's analysts and managers.
+func (s *Service) History(ctx context.Context, p access.Principal, grantID string, page store.Page) ([]Query, string, error) {
+	if _, err := s.held(ctx, p, grantID, access.WorkspaceRead); err != nil {
+		return nil, "", err
+	}
+	w := plan.Where{Cond: "q.grant_id = $1", Args: []any{grantID}}
+	return plan.Newest(ctx, s.db, `SELECT `+queryColumns+queryFrom, w, "q.id", page, scanQuery, func(q Query) string { return q.ID })
+}

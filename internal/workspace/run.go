@@ -1,0 +1,119 @@
+package workspace
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+
+	"shuyu/internal/access"
+	"shuyu/internal/errs"
+	"shuyu/internal/ledger"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+)
+
+// Answer is what a query returns to the analyst: the sandbox's answer, and
+// for aggregate and dp grants the release that let it out of the domain.
+type Answer struct {
+	sandbox.Answer
+	Release *Release `json:"release,omitempty"`
+}
+
+// Run runs sql in grant grantID for p, in this order: p is an analyst of
+// the grant's operator; p's Art. 30 records are on file; the grant is
+// active and in its term; the agreement covers its datasets now; then the
+// sandbox's pipeline. The query, answered or refused by the sandbox, is
+// recorded in the history and the ledger (hashes and counts, never a
+// value) in one transaction; an answered aggregate or dp query is
+// released with it, other results stay in the domain.
+func (s *Service) Run(ctx context.Context, p access.Principal, grantID, sql string) (Answer, error) {
+	h, err := s.held(ctx, p, grantID, access.WorkspaceQuery)
+	if err != nil {
+		return Answer{}, err
+	}
+	if err := s.trained(ctx, p); err != nil {
+		return Answer{}, err
+	}
+	if err := s.usable(ctx, h); err != nil {
+		return Answer{}, err
+	}
+	ans, qerr := s.sandbox.Query(ctx, h.Spec, sandbox.Request{SQL: sql})
+	q := Query{GrantID: h.ID, UserID: p.UserID, Username: p.Username, Rule: h.Spec.Rule, SQL: sql, SQLSHA256: hashText(sql)}
+	if qerr != nil {
+		code := errs.CodeOf(qerr)
+		if code == errs.Internal || code == errs.Unavailable || ctx.Err() != nil {
+			return Answer{}, qerr // not the analyst's doing: nothing to keep
+		}
+		q.ID, q.Status, q.Broke = store.NewID(), Refused, sandbox.RuleOf(qerr)
+		if q.Broke == "runtime" {
+			q.Status = Failed
+		}
+		_, q.Message, _ = errs.Public(qerr)
+		if err := s.record(ctx, p, h, &q, nil); err != nil {
+			return Answer{}, err
+		}
+		return Answer{}, qerr
+	}
+	rec := ans.Record
+	q.ID, q.Status, q.Rows, q.Suppressed = ans.QueryID, Answered, rec.Rows, rec.Suppressed
+	q.MicroEpsilon, q.FemtoDelta, q.ResultSHA256 = rec.MicroEpsilon, rec.FemtoDelta, rec.ResultSHA256
+	out := Answer{Answer: ans}
+	var rel *Release
+	if ans.Result == nil {
+		// Aggregate, dp and list answers are kept in the domain too: the
+		// release (or a reviewer) lets them out as files later.
+		res, err := sandbox.StoreResult(s.domainDir, h.Spec.OrgID, ans.QueryID, ans.Columns, ans.Rows)
+		if err != nil {
+			return Answer{}, err
+		}
+		q.ResultSHA256 = res.SHA256
+		if h.Spec.Rule == sandbox.Aggregate || h.Spec.Rule == sandbox.DP {
+			if rel, err = s.automatic(ctx, h, q, res); err != nil {
+				return Answer{}, err
+			}
+		}
+	}
+	if err := s.record(ctx, p, h, &q, rel); err != nil {
+		return Answer{}, err
+	}
+	out.Release = rel
+	return out, nil
+}
+
+// record writes the query (and its automatic release) with their ledger
+// entries, in one transaction.
+func (s *Service) record(ctx context.Context, p access.Principal, h Held, q *Query, rel *Release) error {
+	q.At = s.db.Now()
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := insertQuery(ctx, tx, h, q); err != nil {
+			return err
+		}
+		detail := map[string]any{"grant_id": h.ID, "agreement_id": h.AgreementID, "rule": q.Rule, "status": q.Status,
+			"sql_sha256": q.SQLSHA256, "rows": q.Rows, "suppressed": q.Suppressed}
+		if q.Broke != "" {
+			detail["broke"] = q.Broke
+		}
+		if q.MicroEpsilon > 0 || q.FemtoDelta > 0 {
+			detail["micro_epsilon"], detail["femto_delta"] = q.MicroEpsilon, q.FemtoDelta
+		}
+		if q.ResultSHA256 != "" {
+			detail["result_sha256"] = q.ResultSHA256
+		}
+		recs := []ledger.Record{{Actor: p.Actor(), Action: "workspace.query", ObjectType: "query", ObjectID: q.ID, Detail: detail}}
+		if rel != nil {
+			rel.RequestedAt = q.At
+			rel.DecidedAt = &q.At
+			if err := insertRelease(ctx, tx, *rel); err != nil {
+				return err
+			}
+			recs = append(recs, ledger.Record{Actor: p.Actor(), Action: "release.automatic", ObjectType: "release", ObjectID: rel.ID,
+				Detail: rel.ledgerDetail()})
+		}
+		return s.ledger.Append(ctx, tx, recs...)
+	})
+}
+
+func hashText(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}

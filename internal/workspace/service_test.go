@@ -1,0 +1,249 @@
+package workspace_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"shuyu/internal/access"
+	"shuyu/internal/agreement"
+	"shuyu/internal/app/apptest"
+	"shuyu/internal/errs"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+	"shuyu/internal/store/storetest"
+	"shuyu/internal/workspace"
+)
+
+// demoGrants are grants on the demo's data under the demo agreement, as
+// package demand makes them: for the workspace's own tests, which must not
+// depend on how grants are applied for.
+type demoGrants map[string]workspace.Held
+
+func (g demoGrants) Held(_ context.Context, id string) (workspace.Held, error) {
+	h, ok := g[id]
+	if !ok {
+		return h, errs.E(errs.NotFound, "no grant %s", id)
+	}
+	return h, nil
+}
+
+type fixture struct {
+	env       *apptest.Env
+	ws        *workspace.Service
+	agreement string
+	grants    demoGrants
+}
+
+func newFixture(t *testing.T, d store.Dialect) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	env := apptest.New(t, d)
+	a := env.App
+	operator := principal(t, env, "operator")
+	ags, _, err := a.Agreements.List(ctx, operator, agreement.Filter{State: agreement.Active, OperatorID: operator.OrgID}, store.NewPage(10, ""))
+	if err != nil || len(ags) != 1 {
+		t.Fatalf("the demo operator's agreements: %v, %v", ags, err)
+	}
+	dir := a.Domain.Dir()
+	sb, err := sandbox.Open(ctx, workspace.SandboxConfig(a.DB, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	f := &fixture{env: env, agreement: ags[0].ID, grants: demoGrants{}}
+	f.ws = workspace.New(a.DB, a.Ledger, a.Identity, a.Agreements, sb, f.grants, dir)
+	a.Agreements.OnExit(f.ws.ExitHook())
+	cat, err := a.Catalog.Get(ctx, access.System("test"), "social_insurance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.Domain.Current(ctx, cat.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]sandbox.Role{"id_number": sandbox.PrivacyUnit, "name": sandbox.None, "employer_uscc": sandbox.Join,
+		"monthly_base_yuan": sandbox.Measure}
+	var cols []sandbox.Column
+	for _, fl := range cat.Fields {
+		role := roles[fl.Name]
+		if role == "" {
+			role = sandbox.Dimension
+		}
+		cols = append(cols, sandbox.Column{Name: fl.Name, Type: string(fl.Type), Role: role})
+	}
+	ds := sandbox.Dataset{Name: cat.Name, PrivacyUnit: cat.PrivacyUnit, Version: sandbox.Version{ID: v.ID, Path: a.Domain.File(v)}, Columns: cols}
+	add := func(id string, rule sandbox.Rule, dp *sandbox.DPSpec) {
+		f.grants[id] = workspace.Held{ID: id, OperatorID: operator.OrgID, AgreementID: f.agreement, DatasetIDs: []string{cat.ID}, State: "active",
+			ExpiresAt: time.Now().Add(24 * time.Hour), Spec: sandbox.Grant{ID: id, OrgID: operator.OrgID, Rule: rule, K: 10,
+				Datasets: []sandbox.Dataset{ds}, DP: dp}}
+	}
+	add("g-aggregate", sandbox.Aggregate, nil)
+	add("g-dp", sandbox.DP, &sandbox.DPSpec{Epsilon: 3, Delta: 1e-5, QueryEpsilon: 1, QueryDelta: 1e-6,
+		Bounds: map[string]sandbox.Bound{"monthly_base_yuan": {Lower: 0, Upper: 30000}}})
+	add("g-review", sandbox.Review, nil)
+	return f
+}
+
+func principal(t *testing.T, env *apptest.Env, username string) access.Principal {
+	t.Helper()
+	p, err := env.App.Identity.PrincipalOf(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestWorkspace(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, d)
+			analyst, analyst2 := principal(t, f.env, "analyst"), principal(t, f.env, "analyst2")
+
+			// An aggregate answer, with groups too small suppressed, released with it.
+			ans, err := f.ws.Run(ctx, analyst, "g-aggregate", "SELECT district, gender, COUNT(*) AS n FROM social_insurance GROUP BY district, gender")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ans.Rows) == 0 || ans.Release == nil || ans.Release.State != workspace.Released || !ans.Release.Automatic {
+				t.Fatalf("aggregate answer: %d rows, release %+v", len(ans.Rows), ans.Release)
+			}
+			fine, err := f.ws.Run(ctx, analyst, "g-aggregate", "SELECT district, birth_date, COUNT(*) AS n FROM social_insurance GROUP BY district, birth_date")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fine.Suppressed == 0 {
+				t.Fatalf("grouping by birth date suppressed nothing: %d rows", len(fine.Rows))
+			}
+
+			// Art. 30: no training record, no sandbox.
+			_, err = f.ws.Run(ctx, analyst2, "g-aggregate", "SELECT COUNT(*) FROM social_insurance")
+			if !errs.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "security training") || !strings.Contains(err.Error(), "confidentiality agreement") {
+				t.Fatalf("analyst2: %v", err)
+			}
+			for _, who := range []string{"operator", "bureau", "regulator"} {
+				if _, err := f.ws.Run(ctx, principal(t, f.env, who), "g-aggregate", "SELECT COUNT(*) FROM social_insurance"); !errs.Is(err, errs.Forbidden) {
+					t.Fatalf("%s ran a query: %v", who, err)
+				}
+			}
+
+			// dp: each query says what it cost and what is left; the fourth would overspend.
+			for i, left := range []float64{2, 1, 0} {
+				ans, err := f.ws.Run(ctx, analyst, "g-dp", "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+				if err != nil {
+					t.Fatalf("dp query %d: %v", i+1, err)
+				}
+				if ans.EpsilonSpent != 1 || ans.EpsilonLeft == nil || *ans.EpsilonLeft != left {
+					t.Fatalf("dp query %d: spent %v, left %v", i+1, ans.EpsilonSpent, ans.EpsilonLeft)
+				}
+			}
+			_, err = f.ws.Run(ctx, analyst, "g-dp", "SELECT COUNT(*) AS n FROM social_insurance")
+			if !errs.Is(err, errs.Forbidden) || sandbox.RuleOf(err) != "budget" {
+				t.Fatalf("overspending: %v", err)
+			}
+			hist, _, err := f.ws.History(ctx, analyst, "g-dp", store.NewPage(50, ""))
+			if err != nil || len(hist) != 4 || hist[0].Status != workspace.Refused || hist[0].Broke != "budget" || hist[1].EpsilonSpent != 1 {
+				t.Fatalf("dp history: %+v, %v", hist, err)
+			}
+
+			// review: kept in the domain until a reviewer releases it.
+			rev, err := f.ws.Run(ctx, analyst, "g-review", "SELECT district, AVG(monthly_base_yuan) AS base FROM social_insurance GROUP BY district")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rev.Result == nil || rev.Rows != nil || rev.Release != nil {
+				t.Fatalf("review answer: %+v", rev)
+			}
+			req, err := f.ws.Request(ctx, analyst, rev.QueryID, workspace.RequestInput{Reason: "区县社保缴费基数对比报告"})
+			if err != nil || req.State != workspace.Pending {
+				t.Fatalf("request: %+v, %v", req, err)
+			}
+			for _, who := range []string{"analyst", "operator", "bureau", "admin"} {
+				if _, err := f.ws.Download(ctx, principal(t, f.env, who), req.ID, workspace.CSV); !errs.Is(err, errs.Forbidden) {
+					t.Fatalf("%s downloaded an unreleased result: %v", who, err)
+				}
+			}
+			queue, _, err := f.ws.Releases(ctx, principal(t, f.env, "bureau"), workspace.Filter{State: workspace.Pending}, store.NewPage(50, ""))
+			if err != nil || len(queue) != 1 || queue[0].ID != req.ID {
+				t.Fatalf("the reviewers' queue: %+v, %v", queue, err)
+			}
+			if _, err := f.ws.Decide(ctx, analyst, req.ID, workspace.Approve, workspace.DecideInput{Comment: "ok"}); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("the analyst released their own result: %v", err)
+			}
+			rel, err := f.ws.Decide(ctx, principal(t, f.env, "bureau"), req.ID, workspace.Approve, workspace.DecideInput{Comment: "汇总结果，无个人信息"})
+			if err != nil || rel.State != workspace.Released {
+				t.Fatalf("release: %+v, %v", rel, err)
+			}
+			file, err := f.ws.Download(ctx, principal(t, f.env, "operator"), rel.ID, workspace.CSV)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(file.Bytes)
+			if hex.EncodeToString(sum[:]) != rel.CSVSHA256 || !strings.Contains(string(file.Bytes), "district") {
+				t.Fatalf("the CSV's hash %x is not the released %s", sum, rel.CSVSHA256)
+			}
+			if ledgerSHA := ledgerDetail(t, f, "release.release", rel.ID)["csv_sha256"]; ledgerSHA != rel.CSVSHA256 {
+				t.Fatalf("the ledger says %v left, the file is %s", ledgerSHA, rel.CSVSHA256)
+			}
+			xlsx, err := f.ws.Download(ctx, analyst, rel.ID, workspace.XLSX)
+			if err != nil || len(xlsx.Bytes) < 100 {
+				t.Fatalf("xlsx: %d bytes, %v", len(xlsx.Bytes), err)
+			}
+
+			// A second review result waits when the agreement ends: the exit
+			// voids its request and deletes it with the workspace.
+			rev2, err := f.ws.Run(ctx, analyst, "g-review", "SELECT gender, COUNT(*) AS n FROM social_insurance GROUP BY gender")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending, err := f.ws.Request(ctx, analyst, rev2.QueryID, workspace.RequestInput{Reason: "性别结构"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := f.env.App.Agreements.Terminate(ctx, principal(t, f.env, "bureau"), f.agreement,
+				agreement.EndInput{Code: agreement.EarlyTermination, Reason: "运营单位申请提前终止"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			voided := false
+			for _, d := range rec.Revoked {
+				voided = voided || (d.What == "release_request" && d.Ref == pending.ID)
+			}
+			files := map[string]string{}
+			for _, d := range rec.Files {
+				files[d.Ref] = d.SHA256
+			}
+			resultFile := "domain/workspaces/" + analyst.OrgID + "/results/" + rev2.QueryID + ".json"
+			if !voided || files[resultFile] != rev2.Result.SHA256 {
+				t.Fatalf("the deletion record: revoked %+v, files %+v; want the request voided and %s with its hash", rec.Revoked, rec.Files, resultFile)
+			}
+			if got, _ := f.ws.Get(ctx, analyst, pending.ID); got.State != workspace.Void {
+				t.Fatalf("the pending request after the exit: %s", got.State)
+			}
+			_, err = f.ws.Run(ctx, analyst, "g-aggregate", "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+			if !errs.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "no active authorized-operation agreement") {
+				t.Fatalf("a query after the exit: %v", err)
+			}
+			if _, err := f.ws.Download(ctx, analyst, rel.ID, workspace.CSV); err == nil {
+				t.Fatal("a result deleted with the workspace still downloads")
+			}
+		})
+	}
+}
+
+func ledgerDetail(t *testing.T, f *fixture, action, objectID string) map[string]any {
+	t.Helper()
+	var detail string
+	err := f.env.App.DB.QueryRow(context.Background(), `SELECT detail FROM ledger_entries WHERE action = $1 AND object_id = $2`, action, objectID).Scan(&detail)
+	if err != nil {
+		t.Fatalf("ledger entry %s of %s: %v", action, objectID, err)
+	}
+	var out map[string]any
+	json.Unmarshal([]byte(detail), &out)
+	return out
+}
