@@ -114,6 +114,18 @@ const (
 	ReleaseRead     Action = "release.read"     // releases and the reviewers' queue
 	ReleaseDecide   Action = "release.decide"   // the unit's reviewers release or refuse a kept result
 	ReleaseDownload Action = "release.download" // download a released result (CSV, XLSX)
+
+	// Demand applications and grants (Art. 18–20). A demand's or a grant's
+	// resource is its operator's organization placed in the implementing
+	// unit's jurisdiction; each provider whose data it concerns is reached
+	// through a resource of its own (the provider's organization, same
+	// jurisdiction), so that Org rules reach the operator and those providers,
+	// Jurisdiction rules the unit and the regulators over it.
+	DemandFile   Action = "demand.file"   // the operator files, resubmits after a return, withdraws
+	DemandRead   Action = "demand.read"   // the operator, the unit, the providers concerned, the overseers
+	DemandReview Action = "demand.review" // the unit's reviewers and each provider's commissioners approve, reject, return
+	GrantRead    Action = "grant.read"    // the operator, the unit, the providers concerned, the overseers
+	GrantRevoke  Action = "grant.revoke"  // the implementing unit revokes a grant, with the reason
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -248,7 +260,21 @@ var policy = map[Action][]Rule{
 	// Nothing unreleased is downloadable by anyone: the service checks the
 	// release's state as well as this rule.
 	ReleaseDownload: {{Role: RoleAnalyst, Scope: Org}, {Role: RoleOperatorManager, Scope: Org}},
+
+	// Operator staff file the demands of their scenarios; the unit's
+	// reviewers and the commissioners of the providers concerned review
+	// them (Art. 18: 实施单位会同数据提供单位审核).
+	DemandFile:   {{Role: RoleOperatorManager, Scope: Org}, {Role: RoleAnalyst, Scope: Org}},
+	DemandRead:   demandReaders,
+	DemandReview: {{Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleCommissioner, Scope: Org}},
+	GrantRead:    demandReaders,
+	GrantRevoke:  {{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}},
 }
+
+// demandReaders read demands and grants: the unit and its overseers, the
+// operator's staff, the commissioners of the providers whose data they concern.
+var demandReaders = slices.Concat(unitOverseers, []Rule{{Role: RoleOperatorManager, Scope: Org}, {Role: RoleAnalyst, Scope: Org},
+	{Role: RoleCommissioner, Scope: Org}})
 
 // unitOverseers read what an implementing unit runs: the unit itself and the
 // regulators of its jurisdiction.

@@ -12,6 +12,7 @@ import (
 	"shuyu/internal/agreement"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
+	"shuyu/internal/demand"
 	"shuyu/internal/domain"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
@@ -29,7 +30,7 @@ import (
 // Migrations lists every package's schema in dependency order.
 func Migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations,
-		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations, workspace.Migrations}
+		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations, demand.Migrations, workspace.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.
@@ -52,7 +53,9 @@ type App struct {
 	Plans      *plan.Service
 	Tender     *tender.Service
 	Agreements *agreement.Service
-	Web        *web.Server
+	// Demands keeps demand applications and the grants they create (Art. 18–20).
+	Demands *demand.Service
+	Web     *web.Server
 	// agreements is evaluation's view of the agreement service: set its
 	// svc once that is built (and give that service
 	// Options.RectificationFailed = Evaluation.RectificationFailed).
