@@ -31,6 +31,7 @@ type options struct {
 	sourceKey               string
 	pullAllow               []string
 	pullTimeout             time.Duration
+	procedure               *procedure
 }
 
 func rootCommand() *cobra.Command {
@@ -74,6 +75,7 @@ func serveFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringSliceVar(&o.pullAllow, "pull-allow", nil, "network (CIDR or address) source databases of scheduled pulls may be in (repeatable; default: any but this machine and link-local addresses)")
 	fs.DurationVar(&o.pullTimeout, "pull-timeout", 30*time.Minute, "time limit of one scheduled pull and of each statement on the source")
 	domainFlags(fs, o)
+	procedureFlags(fs, o)
 }
 
 // domainFlags adds the limits of the data domain, for the commands that
@@ -111,6 +113,9 @@ func (o *options) config() (app.Config, error) {
 		Origin: o.origin, Retention: o.retention, CalendarFile: o.calendar, SecureCookies: o.secureCookies, Log: log, Version: version,
 		SourceKey: o.sourceKey, PullTimeout: o.pullTimeout}
 	if err := o.domainConfig(&cfg); err != nil {
+		return cfg, err
+	}
+	if err := o.procedureConfig(&cfg); err != nil {
 		return cfg, err
 	}
 	for _, s := range o.trustedProxies {

@@ -82,3 +82,22 @@ func TestConfigurationRefusals(t *testing.T) {
 		t.Error("switching an SM2 ledger to Ed25519 was accepted")
 	}
 }
+
+// TestEvidenceLimit: one setting bounds every evidence file, an
+// application's as an evaluation's.
+func TestEvidenceLimit(t *testing.T) {
+	t.Parallel()
+	cfg := config(t)
+	cfg.MaxEvidenceBytes = 4 << 10
+	a, err := app.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if got := a.Evaluation.MaxFileBytes(); got != cfg.MaxEvidenceBytes {
+		t.Errorf("evaluation evidence up to %d bytes, want %d", got, cfg.MaxEvidenceBytes)
+	}
+	if got, want := a.Tender.MaxUploadBytes(), int64(40*4<<10+1<<20); got != want { // 40 files of the limit, and the form
+		t.Errorf("an application may carry %d bytes, want %d", got, want)
+	}
+}

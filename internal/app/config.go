@@ -60,8 +60,8 @@ type Config struct {
 	// RectificationDays is how many working days a rectification task gets
 	// when its finding names none; default 20.
 	RectificationDays int
-	// MaxEvidenceBytes bounds one evidence file of an evaluation answer or a
-	// rectification report; default 20 MiB.
+	// MaxEvidenceBytes bounds one evidence file of an application, an
+	// evaluation answer or a rectification report; default 20 MiB.
 	MaxEvidenceBytes int64
 	// InboxEvery is how often inboxes are gathered anew without any change
 	// announced; default 24 hours.

@@ -19,7 +19,8 @@ func (a *App) governance() {
 	cfg := a.Config
 	a.Plans = plan.New(a.DB, a.Ledger, a.Identity, a.Catalog, a.Calendar, plan.Options{Changed: a.Inbox.Touch})
 	a.Tender = tender.New(a.DB, a.Ledger, a.Identity, a.Plans, a.Calendar,
-		tender.Options{FileDir: filepath.Join(cfg.DataDir, "applications"), PublicityDays: cfg.PublicityDays, Changed: a.Inbox.Touch})
+		tender.Options{FileDir: filepath.Join(cfg.DataDir, "applications"), MaxFileBytes: cfg.MaxEvidenceBytes, PublicityDays: cfg.PublicityDays,
+			Changed: a.Inbox.Touch})
 	a.Agreements = agreement.New(a.DB, a.Ledger, a.Identity, a.Plans, a.Tender, a.Domain,
 		agreement.Options{RectificationFailed: a.Evaluation.RectificationFailed, Changed: a.Inbox.Touch})
 	a.Agreements.OnExit(agreement.RevokeKeys(a.Identity))
