@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
@@ -215,3 +216,9 @@ func reviewerOf(t testing.TB, e *env, org string) string {
 
 // admin is the platform's principal.
 var admin = access.System("test")
+
+// shanghaiMidnight is the start of a Shanghai date.
+func shanghaiMidnight(day string) time.Time {
+	d, _ := calendar.ParseDate(day)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Shanghai()).UTC()
+}
