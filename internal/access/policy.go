@@ -126,6 +126,18 @@ const (
 	DemandReview Action = "demand.review" // the unit's reviewers and each provider's commissioners approve, reject, return
 	GrantRead    Action = "grant.read"    // the operator, the unit, the providers concerned, the overseers
 	GrantRevoke  Action = "grant.revoke"  // the implementing unit revokes a grant, with the reason
+
+	// Pricing, statements and revenue sharing (Art. 21, 23, 33). The
+	// resource is the agreement's operator placed in the agreement's
+	// jurisdiction; a statement to an application unit is also that unit's,
+	// placed in the same jurisdiction.
+	BillingRead       Action = "billing.read"    // maximums, caps, prices, revenue rules and splits
+	BillingMaximumSet Action = "billing.maximum" // the implementing unit approves the maximum allowed revenue
+	BillingCapSet     Action = "billing.cap"     // the implementing unit sets a product's price cap
+	BillingPriceSet   Action = "billing.price"   // the operator sets its price under the cap
+	BillingRuleSet    Action = "billing.rule"    // the implementing unit records the revenue-sharing rule
+	StatementIssue    Action = "statement.issue" // the platform issues a month's statements from the meter
+	StatementRead     Action = "statement.read"  // the operator's and each application unit's own, the overseers'
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -269,6 +281,16 @@ var policy = map[Action][]Rule{
 	DemandReview: {{Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleCommissioner, Scope: Org}},
 	GrantRead:    demandReaders,
 	GrantRevoke:  {{Role: RoleOfficer, Scope: Jurisdiction}, {Role: RoleReviewer, Scope: Jurisdiction}},
+
+	BillingRead:       evaluationReaders,
+	BillingMaximumSet: {{Role: RoleOfficer, Scope: Jurisdiction}},
+	BillingCapSet:     {{Role: RoleOfficer, Scope: Jurisdiction}},
+	BillingPriceSet:   {{Role: RoleOperatorManager, Scope: Org}},
+	BillingRuleSet:    {{Role: RoleOfficer, Scope: Jurisdiction}},
+	// The platform runs the meter; its administrator (or its job) issues.
+	StatementIssue: {{Role: RoleAdmin, Scope: Any}},
+	StatementRead: slices.Concat(evaluationReaders, []Rule{
+		{Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}}),
 }
 
 // demandReaders read demands and grants: the unit and its overseers, the

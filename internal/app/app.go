@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shuyu/internal/agreement"
+	"shuyu/internal/billing"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
 	"shuyu/internal/demand"
@@ -30,7 +31,8 @@ import (
 // Migrations lists every package's schema in dependency order.
 func Migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations,
-		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations, demand.Migrations, workspace.Migrations}
+		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations, demand.Migrations, workspace.Migrations,
+		billing.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.
@@ -55,6 +57,8 @@ type App struct {
 	Agreements *agreement.Service
 	// Demands keeps demand applications and the grants they create (Art. 18–20).
 	Demands *demand.Service
+	// Billing keeps maximums, caps, prices, statements and revenue splits.
+	Billing *billing.Service
 	Web     *web.Server
 	// agreements is evaluation's view of the agreement service: set its
 	// svc once that is built (and give that service
@@ -137,6 +141,7 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		return nil, err
 	}
 	a.governance()
+	a.Billing = billing.New(db, led, ident, a.Agreements)
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
 		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements,
 		Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
