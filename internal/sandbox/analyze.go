@@ -14,9 +14,10 @@ import (
 type analyzer struct {
 	g      *Grant
 	strict bool // every rule but review
-	// unique tells, per dataset, whether its version has one row per unit.
-	unique map[string]bool
-	aggs   []*aggNode
+	// files are the prepared versions, by dataset: whether each has one
+	// row per unit, and whether it has a multi view.
+	files map[string]prepared
+	aggs  []*aggNode
 	// unnamed are select items without alias whose rendering the rewrite
 	// changes: they get their original name as alias.
 	unnamed []nameFix
@@ -35,7 +36,10 @@ type aggNode struct {
 	units  []unitRef
 	ctes   []*cte // the row-level WITH queries its FROM may use
 	inner  node   // the grouped statement that is materialized
-	temp   string // the temporary table holding inner's groups
+	// repeats, when set, counts per group the rows of inner that repeat a
+	// unit (see unitRef.multi), to be taken from inner's count of rows.
+	repeats node
+	temp    string // the temporary table holding inner's groups
 	// rows: it aggregates dataset rows (not aggregated results).
 	rows  bool
 	scope *scope
@@ -50,10 +54,15 @@ type unitRef struct {
 	// single is the reference to the dataset view's single column when
 	// the aggregation reads the view alone.
 	single node
+	// multi is the dataset's multi view when the aggregation reads the
+	// dataset's view alone, as its FROM, and the version has one: the
+	// units of a group are then its rows less the repeats, which are
+	// counted over the multi view only.
+	multi string
 }
 
-func newAnalyzer(g *Grant, unique map[string]bool) *analyzer {
-	return &analyzer{g: g, strict: g.Rule != Review, unique: unique}
+func newAnalyzer(g *Grant, files map[string]prepared) *analyzer {
+	return &analyzer{g: g, strict: g.Rule != Review, files: files}
 }
 
 // analyze checks the whole query and returns what its answer is.
@@ -257,7 +266,7 @@ func (a *analyzer) baseTable(t node, s *scope) error {
 		return refuse("relations", "%s is not a dataset of this grant nor a WITH query; the grant covers %s", name, strings.Join(names, ", "))
 	}
 	t["table_name"] = viewPrefix + d.Name
-	r := &rel{alias: alias, level: levelRow, units: []unitCol{{name: puColumn, dataset: d.Name, unique: a.unique[d.Name], direct: true}}}
+	r := &rel{alias: alias, level: levelRow, units: []unitCol{{name: puColumn, dataset: d.Name, unique: a.files[d.Name].Unique, direct: true}}}
 	for _, c := range d.Columns {
 		if c.Role == None {
 			continue

@@ -34,11 +34,7 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 	if err != nil {
 		return nil, err
 	}
-	unique := map[string]bool{}
-	for name, f := range files {
-		unique[name] = f.Unique
-	}
-	a := newAnalyzer(g, unique)
+	a := newAnalyzer(g, files)
 	if _, err := a.analyze(root); err != nil {
 		return nil, err
 	}
@@ -88,6 +84,9 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 			continue
 		}
 		trees = append(trees, ap.node.inner, ap.node.extraction())
+		if ap.node.repeats != nil {
+			trees = append(trees, ap.node.repeats)
+		}
 	}
 	if g.Rule != Review {
 		for _, t := range trees {
@@ -100,11 +99,18 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 	}
 	p.final = texts[0]
 	views := fingerprint(g, files)
-	for i, ap := range p.aggs {
+	next := 1
+	for _, ap := range p.aggs {
 		if p.dp != nil {
-			ap.inner = p.dp.exactSQL(texts[1], g)
+			ap.inner = p.dp.exactSQL(texts[next], g)
+			next++
 		} else {
-			ap.inner, ap.extract = texts[1+2*i], texts[2+2*i]
+			ap.inner, ap.extract = texts[next], texts[next+1]
+			next += 2
+			if ap.node.repeats != nil {
+				ap.inner = withRepeats(ap.inner, texts[next], ap.node)
+				next++
+			}
 		}
 		d := sha256.Sum256([]byte(views + "\x00" + ap.inner))
 		ap.def = hex.EncodeToString(d[:16])

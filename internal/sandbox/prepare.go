@@ -18,14 +18,30 @@ import (
 // (then counting it counts a unit, which is much cheaper than counting
 // distinct units). It is computed once per version, inside the
 // domain directory, and never leaves it.
+//
+// When few rows share their unit with others (people recorded twice), a
+// second file holds those rows alone: a group's units are then its rows
+// less the repeats among them, and the repeats are counted by reading only
+// that small file, instead of every query counting distinct units over
+// all rows (which costs DuckDB more than the analyst's whole aggregate).
 type prepared struct {
-	Path string `json:"path"`
+	Format int    `json:"format"`
+	Path   string `json:"path"`
+	// Multi is the file of the rows whose unit has other rows too, when
+	// they are at most a quarter of the rows; empty otherwise.
+	Multi string `json:"multi,omitempty"`
 	// Unique: each row is a distinct unit, so a count of rows is a count
 	// of units.
 	Unique bool  `json:"unique"`
 	Units  int64 `json:"units"`
 	Rows   int64 `json:"rows"`
+	// MultiRows is the number of rows whose unit has other rows too.
+	MultiRows int64 `json:"multi_rows"`
 }
+
+// preparedFormat changes when prepared files change shape: files of an
+// earlier format are prepared again.
+const preparedFormat = 2
 
 // preparer is an engine for the sandbox's own statements over version
 // files; no analyst SQL reaches it.
@@ -67,14 +83,19 @@ func openPreparer(ctx context.Context, dir string) (*preparer, error) {
 func (p *preparer) prepare(ctx context.Context, d Dataset) (prepared, error) {
 	final := filepath.Join(p.dir, "versions", d.Version.ID+".parquet")
 	meta := final + ".json"
+	multi := filepath.Join(p.dir, "versions", d.Version.ID+".multi.parquet")
 	var out prepared
-	if b, err := os.ReadFile(meta); err == nil && json.Unmarshal(b, &out) == nil {
+	if b, err := os.ReadFile(meta); err == nil && json.Unmarshal(b, &out) == nil && out.Format == preparedFormat {
 		if _, err := os.Stat(out.Path); err == nil {
-			return out, nil
+			if _, err := os.Stat(out.Multi); out.Multi == "" || err == nil {
+				return out, nil
+			}
 		}
 	}
-	tmp := final + ".tmp"
+	out = prepared{Format: preparedFormat}
+	tmp, multiTmp := final+".tmp", multi+".tmp"
 	os.Remove(tmp)
+	os.Remove(multiTmp)
 	pu := ident(d.PrivacyUnit)
 	_, err := p.db.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * EXCLUDE (file_row_number), dense_rank() OVER (ORDER BY %s) AS %s,
 		count(*) OVER (PARTITION BY %s) = 1 AS %s
@@ -85,18 +106,33 @@ func (p *preparer) prepare(ctx context.Context, d Dataset) (prepared, error) {
 		return out, fmt.Errorf("sandbox: prepare version %s: %w", d.Version.ID, err)
 	}
 	var distinct int64
-	err = p.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), count(DISTINCT %s), coalesce(max(%s), 0) FROM read_parquet(%s)`,
-		puColumn, puColumn, quote(tmp))).Scan(&out.Rows, &distinct, &out.Units)
+	err = p.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), count(DISTINCT %s), coalesce(max(%s), 0), count(*) FILTER (WHERE NOT %s) FROM read_parquet(%s)`,
+		puColumn, puColumn, singleColumn, quote(tmp))).Scan(&out.Rows, &distinct, &out.Units, &out.MultiRows)
 	if err != nil {
 		os.Remove(tmp)
 		return out, fmt.Errorf("sandbox: prepare version %s: %w", d.Version.ID, err)
 	}
 	out.Path, out.Unique = final, out.Rows == distinct
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return out, fmt.Errorf("sandbox: %w", err)
+	if out.MultiRows > 0 && out.MultiRows*4 <= out.Rows {
+		_, err := p.db.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT * FROM read_parquet(%s) WHERE NOT %s) TO %s (FORMAT parquet)`,
+			quote(tmp), singleColumn, quote(multiTmp)))
+		if err != nil {
+			os.Remove(tmp)
+			os.Remove(multiTmp)
+			return out, fmt.Errorf("sandbox: prepare version %s: %w", d.Version.ID, err)
+		}
+		out.Multi = multi
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		return out, fmt.Errorf("sandbox: %w", err)
+	for _, f := range [][2]string{{tmp, final}, {multiTmp, out.Multi}} {
+		if f[1] == "" {
+			continue
+		}
+		if err := os.Chmod(f[0], 0o600); err != nil {
+			return out, fmt.Errorf("sandbox: %w", err)
+		}
+		if err := os.Rename(f[0], f[1]); err != nil {
+			return out, fmt.Errorf("sandbox: %w", err)
+		}
 	}
 	b, _ := json.Marshal(out)
 	if err := os.WriteFile(meta, b, 0o600); err != nil {

@@ -24,6 +24,7 @@ const (
 	puColumn     = "__shuyu_pu"     // the privacy-unit ordinal in a dataset view
 	singleColumn = "__shuyu_single" // whether the row is its unit's only one
 	viewPrefix   = "__shuyu_ds_"
+	multiPrefix  = "__shuyu_dm_" // the rows of units with several rows
 	groupAlias   = "__shuyu_t"
 )
 

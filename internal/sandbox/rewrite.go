@@ -53,6 +53,9 @@ func (a *analyzer) split(agg *aggNode, k int) {
 	}
 	inner["cte_map"] = node{"map": append([]any{}, ctes...)}
 	agg.inner = inner
+	if len(agg.units) == 1 && agg.units[0].multi != "" {
+		agg.repeats = repeats(inner, agg.units[0], len(agg.groups))
+	}
 
 	agg.temp = a.name("g")
 	sel["from_table"] = baseTable(agg.temp, groupAlias)
@@ -73,12 +76,13 @@ func (a *analyzer) split(agg *aggNode, k int) {
 }
 
 // count is the number of distinct units of a group: its rows where each
-// is a distinct unit; else rows that are their unit's only one plus the
-// distinct units of the other rows (few, and a distinct count is costly);
-// else the distinct units.
+// is a distinct unit, or where the repeats are taken off afterwards (see
+// repeats); else rows that are their unit's only one plus the distinct
+// units of the other rows (a distinct count is costly); else the distinct
+// units.
 func (u unitRef) count() node {
 	switch {
-	case u.unique:
+	case u.unique || u.multi != "":
 		return function("count_star", false)
 	case u.single != nil:
 		alone := function("count_star", false)
@@ -97,7 +101,7 @@ func (u unitRef) count() node {
 // several rows when the view is read alone, else all of them.
 func (u unitRef) shared() node {
 	switch {
-	case u.unique:
+	case u.unique || u.multi != "":
 		return constInt(0)
 	case u.single != nil:
 		rest := function("count", true, clone(u.ref).(node))
@@ -105,6 +109,47 @@ func (u unitRef) shared() node {
 		return rest
 	}
 	return u.count()
+}
+
+// repeats is the statement that counts, per group of inner, the rows that
+// repeat a unit (rows less distinct units) and the units that may be in
+// other groups too (those with several rows): inner over the dataset's
+// multi view, which has only the rows of units with several rows, so it
+// reads a small file. HAVING is left out: it is decided on inner's whole
+// groups, which the repeats are joined to.
+func repeats(inner node, u unitRef, ngroups int) node {
+	x := clone(inner).(node)
+	items := append([]any{}, list(x, "select_list")[:ngroups]...)
+	distinct := function("count", true, clone(u.ref).(node))
+	rows := function("-", false, function("count_star", false), clone(distinct).(node))
+	rows["is_operator"] = true
+	items = append(items, aliased(rows, unitsCol(0)), aliased(distinct, sharedCol(0)))
+	x["select_list"] = items
+	x["having"] = nil
+	obj(x, "from_table")["table_name"] = u.multi
+	return x
+}
+
+// withRepeats joins an aggregation's grouped statement to its repeats, so
+// that its units column counts distinct units; both are rendered
+// statements.
+func withRepeats(inner, repeats string, agg *aggNode) string {
+	const i, r = reserved + "_i", reserved + "_r"
+	var cols, on []string
+	for g := range agg.groups {
+		cols = append(cols, i+"."+ident(groupCol(g)))
+		on = append(on, i+"."+ident(groupCol(g))+" IS NOT DISTINCT FROM "+r+"."+ident(groupCol(g)))
+	}
+	for j := range agg.calls {
+		cols = append(cols, i+"."+ident(aggCol(j)))
+	}
+	k, m := ident(unitsCol(0)), ident(sharedCol(0))
+	cols = append(cols, i+"."+k+" - coalesce("+r+"."+k+", 0) AS "+k, "coalesce("+r+"."+m+", 0) AS "+m)
+	if len(on) == 0 {
+		on = []string{"true"}
+	}
+	return "SELECT " + strings.Join(cols, ", ") + " FROM (" + inner + ") AS " + i + " LEFT JOIN (" + repeats + ") AS " + r +
+		" ON " + strings.Join(on, " AND ")
 }
 
 // replaceIn rewrites group keys and aggregate calls of an expression of the

@@ -390,6 +390,10 @@ func (a *analyzer) recordAggregation(s *scope) error {
 			ref := unitRef{ref: colRef(r.alias, u.name), dataset: u.dataset, unique: u.unique && alone}
 			if u.direct && alone {
 				ref.single = colRef(r.alias, singleColumn)
+				from := obj(agg.sel, "from_table")
+				if a.files[u.dataset].Multi != "" && a.g.Rule != DP && str(from, "type") == "BASE_TABLE" && str(from, "table_name") == viewPrefix+u.dataset {
+					ref.multi = multiPrefix + u.dataset
+				}
 			}
 			agg.units = append(agg.units, ref)
 		}

@@ -74,8 +74,12 @@ func openSession(ctx context.Context, g *Grant, files map[string]prepared, spill
 	var paths []string
 	for _, d := range g.Datasets {
 		f := files[d.Name]
-		stmts = append(stmts, viewSQL(d, f.Path))
+		stmts = append(stmts, viewSQL(viewPrefix+d.Name, d, f.Path))
 		paths = append(paths, quote(f.Path))
+		if f.Multi != "" {
+			stmts = append(stmts, viewSQL(multiPrefix+d.Name, d, f.Multi))
+			paths = append(paths, quote(f.Multi))
+		}
 	}
 	stmts = append(stmts,
 		"SET allowed_paths = ["+strings.Join(paths, ", ")+"]",
@@ -91,8 +95,10 @@ func openSession(ctx context.Context, g *Grant, files map[string]prepared, spill
 	return s, nil
 }
 
-// viewSQL is the view of one dataset of a grant.
-func viewSQL(d Dataset, path string) string {
+// viewSQL is a view of one dataset of a grant: all its rows, or (the
+// multi view) those whose unit has other rows too, with the same columns,
+// masks and row filter.
+func viewSQL(name string, d Dataset, path string) string {
 	var cols []string
 	for _, c := range d.Columns {
 		if c.Role == None {
@@ -101,7 +107,7 @@ func viewSQL(d Dataset, path string) string {
 		cols = append(cols, c.Mask.sql(ident(c.Name))+" AS "+ident(c.Name))
 	}
 	cols = append(cols, ident(puColumn), ident(singleColumn))
-	q := fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s)", ident(viewPrefix+d.Name), strings.Join(cols, ", "), quote(path))
+	q := fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s)", ident(name), strings.Join(cols, ", "), quote(path))
 	var conds []string
 	for _, c := range d.RowFilter {
 		vals := make([]string, len(c.Values))
