@@ -108,13 +108,7 @@ type Agreement struct {
 }
 
 // DatasetIDs returns the IDs of the agreement's scope.
-func (a Agreement) DatasetIDs() []string {
-	ids := make([]string, len(a.Datasets))
-	for i, d := range a.Datasets {
-		ids[i] = d.ID
-	}
-	return ids
-}
+func (a Agreement) DatasetIDs() []string { return plan.IDs(a.Datasets) }
 
 // Input is an agreement as the unit drafts it. On update, nil fields stay
 // as they are.

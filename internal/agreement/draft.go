@@ -159,7 +159,7 @@ func (s *Service) apply(ctx context.Context, a *Agreement, in Input) error {
 	}
 	a.PlanID = pl.ID
 	if in.Datasets != nil {
-		if a.Datasets, err = within(pl, *in.Datasets); err != nil {
+		if a.Datasets, err = pl.Pick(*in.Datasets); err != nil {
 			return err
 		}
 	} else if err := s.scopeErr(pl, *a); err != nil {
@@ -185,35 +185,9 @@ func startOf(d calendar.Date) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, calendar.Shanghai()).UTC()
 }
 
-// within resolves refs (IDs or names) among the plan's scope: an agreement
-// never reaches beyond the approved plan.
-func within(pl plan.Plan, refs []string) ([]plan.Dataset, error) {
-	out := []plan.Dataset{}
-	for _, ref := range refs {
-		ref = strings.TrimSpace(ref)
-		i := slices.IndexFunc(pl.Datasets, func(d plan.Dataset) bool { return d.ID == ref || d.Name == ref })
-		if i < 0 {
-			return nil, errs.E(errs.Invalid, "datasets: %q is not in the data scope of the approved plan (version %d); an agreement covers no more", ref, pl.Version)
-		}
-		if !slices.ContainsFunc(out, func(d plan.Dataset) bool { return d.ID == pl.Datasets[i].ID }) {
-			out = append(out, pl.Datasets[i])
-		}
-	}
-	if len(out) == 0 {
-		return nil, errs.E(errs.Invalid, "datasets: name at least one entry of the plan's data scope")
-	}
-	return out, nil
-}
-
 // scopeErr says which of a's datasets left the scope of the plan in force.
 func (s *Service) scopeErr(pl plan.Plan, a Agreement) error {
-	var outside []string
-	for _, d := range a.Datasets {
-		if !slices.Contains(pl.DatasetIDs(), d.ID) {
-			outside = append(outside, d.Name)
-		}
-	}
-	if len(outside) > 0 {
+	if outside := pl.Outside(a.Datasets); len(outside) > 0 {
 		return errs.E(errs.Conflict, "datasets: %s lie outside the data scope of the plan in force (version %d); narrow the scope",
 			strings.Join(outside, ", "), pl.Version)
 	}

@@ -177,7 +177,7 @@ func TestScopeWithinPlan(t *testing.T) {
 		sel := e.AnnouncementIn(t, tender.Concluded)
 		in := e.input(sel.Announcement.ID, 0, 100)
 		in.Datasets = &[]string{"people", e.Outside}
-		if _, err := e.ag.Create(ctx, bureau, in); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "no more") {
+		if _, err := e.ag.Create(ctx, bureau, in); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "not in the data scope") {
 			t.Errorf("a dataset beyond the plan: %v", err)
 		}
 		for _, who := range []string{"kuiwen", "operator", "finance", "admin"} {

@@ -91,13 +91,7 @@ type Plan struct {
 }
 
 // DatasetIDs returns the IDs of the plan's data scope.
-func (p Plan) DatasetIDs() []string {
-	ids := make([]string, len(p.Datasets))
-	for i, d := range p.Datasets {
-		ids[i] = d.ID
-	}
-	return ids
-}
+func (p Plan) DatasetIDs() []string { return IDs(p.Datasets) }
 
 // derive fills what depends on the clock.
 func (p *Plan) derive(now time.Time) {

@@ -3,7 +3,10 @@ package plan
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
+	"shuyu/internal/errs"
 	"shuyu/internal/store"
 )
 
@@ -40,4 +43,47 @@ func SaveScope(ctx context.Context, tx *store.Tx, insert, owner string, ds []Dat
 		}
 	}
 	return nil
+}
+
+// IDs returns the IDs of a data scope.
+func IDs(ds []Dataset) []string {
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	return ids
+}
+
+// Pick resolves refs (IDs or names) among the plan's data scope, in the
+// order given: what is drafted under a plan (an announcement, an
+// agreement) never reaches beyond it.
+func (p Plan) Pick(refs []string) ([]Dataset, error) {
+	out := []Dataset{}
+	for _, ref := range refs {
+		ref = strings.TrimSpace(ref)
+		i := slices.IndexFunc(p.Datasets, func(d Dataset) bool { return d.ID == ref || d.Name == ref })
+		switch {
+		case i < 0:
+			return nil, errs.E(errs.Invalid, "datasets: %q is not in the data scope of the plan %s (version %d)", ref, p.Title, p.Version)
+		case slices.ContainsFunc(out, func(d Dataset) bool { return d.ID == p.Datasets[i].ID }):
+			return nil, errs.E(errs.Invalid, "datasets: %s is named twice", p.Datasets[i].Name)
+		}
+		out = append(out, p.Datasets[i])
+	}
+	if len(out) == 0 {
+		return nil, errs.E(errs.Invalid, "datasets: name at least one entry of the plan's data scope")
+	}
+	return out, nil
+}
+
+// Outside names those of ds that the plan's scope does not hold: a later
+// version of a plan may narrow what was drafted under an earlier one.
+func (p Plan) Outside(ds []Dataset) []string {
+	var out []string
+	for _, d := range ds {
+		if !slices.ContainsFunc(p.Datasets, func(x Dataset) bool { return x.ID == d.ID }) {
+			out = append(out, d.Name)
+		}
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package tender
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -71,13 +70,7 @@ func (s *Service) stillInPlan(ctx context.Context, a Announcement) error {
 	if err != nil {
 		return err
 	}
-	var outside []string
-	for _, d := range a.Datasets {
-		if !slices.Contains(pl.DatasetIDs(), d.ID) {
-			outside = append(outside, d.Name)
-		}
-	}
-	if len(outside) > 0 {
+	if outside := pl.Outside(a.Datasets); len(outside) > 0 {
 		return errs.E(errs.Conflict, "datasets: %s left the data scope of the plan in force (version %d); edit the announcement",
 			strings.Join(outside, ", "), pl.Version)
 	}

@@ -39,7 +39,7 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in Input) (Ann
 			return err
 		}
 		return s.record(ctx, tx, p, "announcement.create", a.ID, map[string]any{"plan_id": pl.ID, "title": a.Title, "method": a.Method,
-			"deadline": a.DeadlineAt, "datasets": datasetIDs(a.Datasets)})
+			"deadline": a.DeadlineAt, "datasets": plan.IDs(a.Datasets)})
 	})
 	if err != nil {
 		return Announcement{}, err
@@ -142,11 +142,11 @@ func (s *Service) apply(ctx context.Context, pl plan.Plan, a *Announcement, in I
 		return err
 	}
 	if in.Datasets != nil || len(a.Datasets) == 0 {
-		refs := datasetIDs(pl.Datasets)
+		refs := pl.DatasetIDs()
 		if in.Datasets != nil {
 			refs = *in.Datasets
 		}
-		ds, err := subset(pl, refs)
+		ds, err := pl.Pick(refs)
 		if err != nil {
 			return err
 		}
@@ -192,34 +192,6 @@ func checkCriteria(cs []Criterion) error {
 		return errs.E(errs.Invalid, "criteria: the weights sum to %d; they must sum to 100", sum)
 	}
 	return nil
-}
-
-// subset resolves refs (IDs or names) among the plan's data scope.
-func subset(pl plan.Plan, refs []string) ([]plan.Dataset, error) {
-	out := []plan.Dataset{}
-	for _, ref := range refs {
-		ref = strings.TrimSpace(ref)
-		i := slices.IndexFunc(pl.Datasets, func(d plan.Dataset) bool { return d.ID == ref || d.Name == ref })
-		switch {
-		case i < 0:
-			return nil, errs.E(errs.Invalid, "datasets: %q is not in the data scope of the plan %s (version %d)", ref, pl.Title, pl.Version)
-		case slices.ContainsFunc(out, func(d plan.Dataset) bool { return d.ID == pl.Datasets[i].ID }):
-			return nil, errs.E(errs.Invalid, "datasets: %s is named twice", pl.Datasets[i].Name)
-		}
-		out = append(out, pl.Datasets[i])
-	}
-	if len(out) == 0 {
-		return nil, errs.E(errs.Invalid, "datasets: name at least one entry of the plan's data scope")
-	}
-	return out, nil
-}
-
-func datasetIDs(ds []plan.Dataset) []string {
-	ids := make([]string, len(ds))
-	for i, d := range ds {
-		ids[i] = d.ID
-	}
-	return ids
 }
 
 // record appends a ledger entry for an act of p on announcement id.
