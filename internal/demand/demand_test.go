@@ -121,12 +121,16 @@ func TestRefusals(t *testing.T) {
 			change     func(*demand.Input)
 		}{
 			{"outside the agreement's scope", `datasets[1].dataset: "internal_notes" is not in the data scope of agreement`,
-				func(in *demand.Input) { in.Datasets = append(in.Datasets, field("internal_notes", "id", sandbox.Dimension)) }},
+				func(in *demand.Input) {
+					in.Datasets = append(in.Datasets, field("internal_notes", "id", sandbox.Dimension))
+				}},
 			{"past the agreement's end", "ends_on: " + e.day(400) + " lies after the end of agreement " + e.agreement.ID + " (" + e.agreement.EndsOn + "); a grant never outlasts its agreement",
 				func(in *demand.Input) { in.EndsOn = e.day(400) }},
 			{"ended period", "ends_on: " + e.day(-1) + " has passed", func(in *demand.Input) { in.EndsOn = e.day(-1) }},
 			{"uncatalogued field", `datasets[0].fields[4].name: people has no field "income" in the catalog`,
-				func(in *demand.Input) { in.Datasets[0].Fields = append(in.Datasets[0].Fields, field("people", "income", sandbox.Measure).Fields[0]) }},
+				func(in *demand.Input) {
+					in.Datasets[0].Fields = append(in.Datasets[0].Fields, field("people", "income", sandbox.Measure).Fields[0])
+				}},
 			{"no justification", "datasets[0].fields[1].justification: required", func(in *demand.Input) { in.Datasets[0].Fields[1].Justification = " " }},
 			{"output in an aggregate", `datasets[0].fields[0].role: "output" is not a role a aggregate demand gives a field`,
 				func(in *demand.Input) { in.Datasets[0].Fields[0].Role = sandbox.Output }},

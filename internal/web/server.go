@@ -13,6 +13,7 @@ import (
 	"shuyu/internal/agreement"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
+	"shuyu/internal/demand"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
 	"shuyu/internal/inbox"
@@ -41,6 +42,8 @@ type Deps struct {
 	Plans      *plan.Service
 	Tender     *tender.Service
 	Agreements *agreement.Service
+	// Demands keeps demand applications and grants.
+	Demands *demand.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
