@@ -20,11 +20,11 @@ func TestDemoSeed(t *testing.T) {
 		e := newEnv(t, db, nil)
 		ag := e.agreement()
 		for range 2 {
-			if err := demo.SeedEvaluation(ctx, e.ids, e.ev, ag, 2024); err != nil {
+			if err := demo.SeedEvaluation(ctx, e.IDs, e.ev, ag, 2024); err != nil {
 				t.Fatal(err)
 			}
 		}
-		regulator := e.as(t, "regulator")
+		regulator := e.As(t, "regulator")
 		evs, _, err := e.ev.Evaluations(ctx, regulator, evaluation.EvaluationFilter{AgreementID: ag}, store.NewPage(0, ""))
 		if err != nil || len(evs) != 1 {
 			t.Fatalf("evaluations: %d, %v", len(evs), err)
@@ -33,7 +33,7 @@ func TestDemoSeed(t *testing.T) {
 			t.Errorf("the demo evaluation: %s %v %s; want finalised, 97, 优秀", ev.State, *ev.Score, ev.Grade)
 		}
 		rs, _, err := e.ev.Rectifications(ctx, regulator, evaluation.RectificationFilter{AgreementID: ag}, store.NewPage(0, ""))
-		if err != nil || len(rs) != 1 || rs[0].State != evaluation.Open || rs[0].ItemKey != "staff" || !rs[0].DueAt.After(e.clock()) || rs[0].Failed {
+		if err != nil || len(rs) != 1 || rs[0].State != evaluation.Open || rs[0].ItemKey != "staff" || !rs[0].DueAt.After(e.Clock()) || rs[0].Failed {
 			t.Errorf("rectifications: %+v, %v; want one open task on staff, due in the future", rs, err)
 		}
 	}, migrations()...)

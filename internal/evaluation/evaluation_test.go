@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/errs"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/store"
@@ -21,8 +22,8 @@ func TestOpenRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, small("open"))
-		ended := e.ags.add(evaluation.AgreementInfo{OperatorID: e.orgs["operator"], ImplementingUnitID: e.orgs["bureau"], JurisdictionID: e.city,
-			StartsAt: shanghai("2021-01-01 00:00:00"), EndsAt: shanghai("2025-12-31 00:00:00")})
+		ended := e.ags.add(evaluation.AgreementInfo{OperatorID: e.Orgs["operator"], ImplementingUnitID: e.Orgs["bureau"], JurisdictionID: e.city,
+			StartsAt: demotest.Shanghai("2021-01-01 00:00:00"), EndsAt: demotest.Shanghai("2025-12-31 00:00:00")})
 		for _, tc := range []struct {
 			name, who, agreement string
 			year                 int
@@ -35,7 +36,7 @@ func TestOpenRules(t *testing.T) {
 			{"the county's bureau, on the city's agreement", "kuiwen", e.agreement(), 2025, errs.Forbidden},
 			{"no year", "bureau", e.agreement(), 0, errs.Invalid},
 		} {
-			if _, err := e.ev.Open(ctx, e.as(t, tc.who), evaluation.OpenInput{AgreementID: tc.agreement, Year: tc.year}); !errs.Is(err, tc.want) {
+			if _, err := e.ev.Open(ctx, e.As(t, tc.who), evaluation.OpenInput{AgreementID: tc.agreement, Year: tc.year}); !errs.Is(err, tc.want) {
 				t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
 			}
 		}
@@ -55,7 +56,7 @@ func TestEvaluationFlow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, small("flow"))
-		operator, bureau, regulator := e.as(t, "operator"), e.as(t, "bureau"), e.as(t, "regulator")
+		operator, bureau, regulator := e.As(t, "operator"), e.As(t, "bureau"), e.As(t, "regulator")
 		ev, err := e.ev.Open(ctx, bureau, evaluation.OpenInput{AgreementID: e.agreement(), Year: 2025})
 		if err != nil {
 			t.Fatal(err)
@@ -105,10 +106,10 @@ func TestEvaluationFlow(t *testing.T) {
 			t.Errorf("submitting with items unanswered: %v; want a conflict naming them", err)
 		}
 		for _, who := range []string{"analyst", "kuiwen", "provider-hrss", "appunit"} {
-			if _, err := e.ev.Evaluation(ctx, e.as(t, who), ev.ID); !errs.Is(err, errs.Forbidden) {
+			if _, err := e.ev.Evaluation(ctx, e.As(t, who), ev.ID); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("%s reads the evaluation: %v; want forbidden", who, err)
 			}
-			if list, _, _ := e.ev.Evaluations(ctx, e.as(t, who), evaluation.EvaluationFilter{}, store.NewPage(0, "")); len(list) != 0 {
+			if list, _, _ := e.ev.Evaluations(ctx, e.As(t, who), evaluation.EvaluationFilter{}, store.NewPage(0, "")); len(list) != 0 {
 				t.Errorf("%s lists %d evaluations", who, len(list))
 			}
 		}
@@ -117,7 +118,7 @@ func TestEvaluationFlow(t *testing.T) {
 			t.Errorf("scoring before the deadline, unsubmitted: %v; want a conflict", err)
 		}
 
-		e.at("2026-03-24 00:00:01")
+		e.At("2026-03-24 00:00:01")
 		if ev, _ = e.ev.Evaluation(ctx, regulator, ev.ID); !ev.Overdue || len(ev.Actions) != 0 {
 			t.Errorf("past the deadline, read by a regulator: overdue %v, actions %v; want overdue and no action", ev.Overdue, ev.Actions)
 		}
@@ -135,7 +136,7 @@ func TestEvaluationFlow(t *testing.T) {
 				}
 				in.Comment = "材料不全"
 			}
-			if _, err := e.ev.Score(ctx, e.as(t, "reviewer-only"), ev.ID, key, in); err != nil {
+			if _, err := e.ev.Score(ctx, e.As(t, "reviewer-only"), ev.ID, key, in); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -155,7 +156,7 @@ func TestEvaluationFlow(t *testing.T) {
 		if _, err := e.ev.CreateRectification(ctx, bureau, ev.ID, finding); !errs.Is(err, errs.Conflict) {
 			t.Errorf("a rectification from an unfinished evaluation: %v", err)
 		}
-		if ev, err = e.ev.Step(ctx, e.as(t, "officer-only"), ev.ID, evaluation.ActFinalise, evaluation.StepInput{Comment: "良好；人员管理需整改"}); err != nil {
+		if ev, err = e.ev.Step(ctx, e.As(t, "officer-only"), ev.ID, evaluation.ActFinalise, evaluation.StepInput{Comment: "良好；人员管理需整改"}); err != nil {
 			t.Fatal(err)
 		}
 		if ev.Conclusion != "良好；人员管理需整改" || ev.FinalisedAt == nil || ev.SubmittedAt != nil || len(ev.Events) != 7 {

@@ -7,11 +7,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
 	"shuyu/internal/demo"
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/errs"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
@@ -19,58 +19,27 @@ import (
 	"shuyu/internal/store"
 )
 
-const password = "Test-Demo-Passw0rd"
-
 // env is the evaluation service over a real store, with the demo city's
 // organizations and accounts, agreements the test makes up, and a clock
 // the test moves.
 type env struct {
-	db      *store.DB
-	ledger  *ledger.Ledger
-	ids     *identity.Service
+	*demotest.City
 	ev      *evaluation.Service
 	ags     *agreements
-	orgs    map[string]string
 	city    string
 	changes atomic.Int64
-
-	mu  sync.Mutex
-	now time.Time
 }
 
 func migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, evaluation.Migrations}
 }
 
-// shanghai returns a time given on the wall clock in Asia/Shanghai.
-func shanghai(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateTime, s, calendar.Shanghai())
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
 // newEnv builds the service with template tpl (nil: the built-in one).
 func newEnv(t testing.TB, db *store.DB, tpl *evaluation.Template) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{db: db, now: shanghai("2026-03-02 09:00:00"), ags: &agreements{m: map[string]evaluation.AgreementInfo{}}}
-	db.Now = e.clock
-	key, _, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "key.pem"), ledger.SuiteEd25519)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.ledger, err = ledger.New(db, key, "test", ledger.MinRetention); err != nil {
-		t.Fatal(err)
-	}
-	e.ids = identity.New(db, e.ledger, identity.Options{Argon2: identity.Argon2{MemoryKiB: 1024, Time: 1, Threads: 1}})
-	res, err := demo.Seed(ctx, e.ids, password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.orgs = res.Orgs
-	city, err := e.ids.JurisdictionByCode(ctx, demo.City.Code)
+	e := &env{City: demotest.New(t, db, "2026-03-02 09:00:00"), ags: &agreements{m: map[string]evaluation.AgreementInfo{}}}
+	city, err := e.IDs.JurisdictionByCode(ctx, demo.City.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +50,8 @@ func newEnv(t testing.TB, db *store.DB, tpl *evaluation.Template) *env {
 		name string
 		role access.Role
 	}{{"officer-only", access.RoleOfficer}, {"reviewer-only", access.RoleReviewer}} {
-		org, name, pw, roles := e.orgs["bureau"], u.name, "Only-Passw0rd-1", []access.Role{u.role}
-		if _, err := e.ids.CreateUser(ctx, access.System("test"), identity.UserInput{OrgID: &org, Username: &name, Password: &pw, Roles: &roles}); err != nil {
+		org, name, pw, roles := e.Orgs["bureau"], u.name, "Only-Passw0rd-1", []access.Role{u.role}
+		if _, err := e.IDs.CreateUser(ctx, access.System("test"), identity.UserInput{OrgID: &org, Username: &name, Password: &pw, Roles: &roles}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,7 +63,7 @@ func newEnv(t testing.TB, db *store.DB, tpl *evaluation.Template) *env {
 // installs the template, as app does at start.
 func (e *env) service(t testing.TB, tpl *evaluation.Template) *evaluation.Service {
 	t.Helper()
-	s := evaluation.New(e.db, e.ledger, e.ids, calendar.Default(), e.ags, evaluation.Options{Template: tpl,
+	s := evaluation.New(e.DB, e.Ledger, e.IDs, calendar.Default(), e.ags, evaluation.Options{Template: tpl,
 		EvidenceDir: filepath.Join(t.TempDir(), "evidence"), MaxFileBytes: 1 << 16, Changed: func() { e.changes.Add(1) }})
 	if err := s.Install(context.Background()); err != nil {
 		t.Fatal(err)
@@ -102,40 +71,11 @@ func (e *env) service(t testing.TB, tpl *evaluation.Template) *evaluation.Servic
 	return s
 }
 
-func (e *env) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-// at sets the clock to a Shanghai wall time.
-func (e *env) at(s string) {
-	e.mu.Lock()
-	e.now = shanghai(s)
-	e.mu.Unlock()
-}
-
-// later moves the clock on by d.
-func (e *env) later(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
-}
-
-func (e *env) as(t testing.TB, username string) access.Principal {
-	t.Helper()
-	p, err := e.ids.PrincipalOf(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // agreement makes up an active agreement of the demo operator with the
 // city's bureau, in force since 2024.
 func (e *env) agreement() string {
-	return e.ags.add(evaluation.AgreementInfo{OperatorID: e.orgs["operator"], ImplementingUnitID: e.orgs["bureau"], JurisdictionID: e.city,
-		Active: true, StartsAt: shanghai("2024-01-01 00:00:00"), EndsAt: shanghai("2028-12-31 23:59:59")})
+	return e.ags.add(evaluation.AgreementInfo{OperatorID: e.Orgs["operator"], ImplementingUnitID: e.Orgs["bureau"], JurisdictionID: e.city,
+		Active: true, StartsAt: demotest.Shanghai("2024-01-01 00:00:00"), EndsAt: demotest.Shanghai("2028-12-31 23:59:59")})
 }
 
 // agreements stands in for the agreement package.

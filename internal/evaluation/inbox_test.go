@@ -39,7 +39,7 @@ func TestInboxItems(t *testing.T) {
 			}
 			var out []string
 			for _, it := range items {
-				who := map[string]string{e.orgs["operator"]: "operator", e.orgs["bureau"]: "bureau"}[it.OrgID]
+				who := map[string]string{e.Orgs["operator"]: "operator", e.Orgs["bureau"]: "bureau"}[it.OrgID]
 				out = append(out, fmt.Sprintf("%s %s %s %v due=%v", it.Kind, it.ObjectID, who, it.Roles, !it.DueAt.IsZero()))
 			}
 			slices.Sort(out)
@@ -56,7 +56,7 @@ func TestInboxItems(t *testing.T) {
 		if got := describe(); !slices.Equal(got, want) {
 			t.Errorf("items:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		e.at("2026-12-01 09:00:00") // past every deadline
+		e.At("2026-12-01 09:00:00") // past every deadline
 		got := strings.Join(describe(), "\n")
 		for _, w := range []string{"evaluation.score " + opened.ID + " bureau [reviewer]", "rectification.failed " + open.ID + " bureau [officer]"} {
 			if !strings.Contains(got, w) {

@@ -50,7 +50,7 @@ var evaluationStates = []fsm.State{"", evaluation.Opened, evaluation.Answered, e
 func bring(t *testing.T, e *env, state fsm.State) evaluation.Evaluation {
 	t.Helper()
 	ctx := context.Background()
-	ev, err := e.ev.Open(ctx, e.as(t, "bureau"), evaluation.OpenInput{AgreementID: e.agreement(), Year: 2025})
+	ev, err := e.ev.Open(ctx, e.As(t, "bureau"), evaluation.OpenInput{AgreementID: e.agreement(), Year: 2025})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func bring(t *testing.T, e *env, state fsm.State) evaluation.Evaluation {
 	}[state]
 	for _, a := range path {
 		satisfy(t, e, ev, a)
-		if ev, err = step(e, e.as(t, mayTake[evaluation.EvaluationStepAction(a)][0]), ev.ID, a); err != nil {
+		if ev, err = step(e, e.As(t, mayTake[evaluation.EvaluationStepAction(a)][0]), ev.ID, a); err != nil {
 			t.Fatalf("bringing an evaluation to %s: %s: %v", state, a, err)
 		}
 	}
@@ -78,16 +78,16 @@ func satisfy(t *testing.T, e *env, ev evaluation.Evaluation, a fsm.Action) {
 	t.Helper()
 	ctx := context.Background()
 	if ev.State == evaluation.Opened && (a == evaluation.ActScore || a == evaluation.ActGrade) {
-		e.later(40 * 24 * time.Hour) // past the 15 working days
+		e.Advance(40 * 24 * time.Hour) // past the 15 working days
 	}
 	for _, it := range ev.Items {
 		var err error
 		switch a {
 		case evaluation.ActSubmit:
-			_, err = e.ev.Answer(ctx, e.as(t, "operator"), ev.ID, it.Key, evaluation.AnswerInput{Answer: "已按协议执行，材料见附件"})
+			_, err = e.ev.Answer(ctx, e.As(t, "operator"), ev.ID, it.Key, evaluation.AnswerInput{Answer: "已按协议执行，材料见附件"})
 		case evaluation.ActGrade:
 			pts := it.Weight
-			_, err = e.ev.Score(ctx, e.as(t, "bureau"), ev.ID, it.Key, evaluation.ScoreInput{Points: &pts})
+			_, err = e.ev.Score(ctx, e.As(t, "bureau"), ev.ID, it.Key, evaluation.ScoreInput{Points: &pts})
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -137,7 +137,7 @@ func TestEvaluationMachine(t *testing.T) {
 			for _, from := range tr.From {
 				for _, who := range mayTake[tr.Who] {
 					id := target(t, e, from, tr.Action)
-					got, err := step(e, e.as(t, who), id, tr.Action)
+					got, err := step(e, e.As(t, who), id, tr.Action)
 					if err != nil || got.State != tr.To {
 						t.Errorf("%s from %q by %s: %s, %v; want %s", tr.Action, from, who, got.State, err, tr.To)
 						continue
@@ -149,7 +149,7 @@ func TestEvaluationMachine(t *testing.T) {
 					if slices.Contains(mayTake[tr.Who], who) {
 						continue
 					}
-					if _, err := step(e, e.as(t, who), id, tr.Action); !errs.Is(err, errs.Forbidden) {
+					if _, err := step(e, e.As(t, who), id, tr.Action); !errs.Is(err, errs.Forbidden) {
 						t.Errorf("%s from %q by %s: %v; want forbidden", tr.Action, from, who, err)
 					}
 				}
@@ -169,12 +169,12 @@ func TestEvaluationMachine(t *testing.T) {
 				if a == evaluation.ActOpen {
 					id = ev.AgreementID // the year's evaluation exists already
 				}
-				if _, err := step(e, e.as(t, who), id, a); !errs.Is(err, errs.Conflict) {
+				if _, err := step(e, e.As(t, who), id, a); !errs.Is(err, errs.Conflict) {
 					t.Errorf("%s on an evaluation that is %s: %v; want a conflict", a, from, err)
 				}
 			}
 		}
-		if _, err := ledger.Verify(ctx, db, e.ledger.Key(), nil); err != nil {
+		if _, err := ledger.Verify(ctx, db, e.Ledger.Key(), nil); err != nil {
 			t.Errorf("ledger: %v", err)
 		}
 	}, migrations()...)
@@ -183,7 +183,7 @@ func TestEvaluationMachine(t *testing.T) {
 // wantLedger checks that the latest entry of an object records the step.
 func wantLedger(t *testing.T, e *env, kind, id string, a fsm.Action, from, to fsm.State) {
 	t.Helper()
-	entries, err := e.ledger.Entries(context.Background(), ledger.Filter{ObjectType: kind, ObjectID: id, Limit: 1})
+	entries, err := e.Ledger.Entries(context.Background(), ledger.Filter{ObjectType: kind, ObjectID: id, Limit: 1})
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("ledger entries of %s %s: %d, %v", kind, id, len(entries), err)
 	}

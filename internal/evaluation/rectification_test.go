@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shuyu/internal/access"
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/errs"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/fsm"
@@ -22,7 +23,7 @@ var finding = evaluation.FindingInput{ItemKey: "staff", Finding: "两名分析�
 // task creates a task from a finalised evaluation and takes it to state.
 func task(t *testing.T, e *env, evalID string, state fsm.State) evaluation.Rectification {
 	t.Helper()
-	r, err := e.ev.CreateRectification(context.Background(), e.as(t, "bureau"), evalID, finding)
+	r, err := e.ev.CreateRectification(context.Background(), e.As(t, "bureau"), evalID, finding)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func task(t *testing.T, e *env, evalID string, state fsm.State) evaluation.Recti
 		evaluation.Cancelled: {evaluation.ActCancel},
 	}[state]
 	for _, a := range path {
-		if r, err = taskStep(e, e.as(t, mayTake[evaluation.RectificationStepAction(a)][0]), r.ID, a, 0); err != nil {
+		if r, err = taskStep(e, e.As(t, mayTake[evaluation.RectificationStepAction(a)][0]), r.ID, a, 0); err != nil {
 			t.Fatalf("bringing a task to %s: %s: %v", state, a, err)
 		}
 	}
@@ -69,7 +70,7 @@ func TestRectificationMachine(t *testing.T) {
 		for _, tr := range table {
 			for _, from := range tr.From {
 				for _, who := range mayTake[tr.Who] {
-					got, err := taskStep(e, e.as(t, who), target(from), tr.Action, 0)
+					got, err := taskStep(e, e.As(t, who), target(from), tr.Action, 0)
 					if err != nil || got.State != tr.To {
 						t.Errorf("%s from %q by %s: %s, %v; want %s", tr.Action, from, who, got.State, err, tr.To)
 						continue
@@ -81,7 +82,7 @@ func TestRectificationMachine(t *testing.T) {
 					if slices.Contains(mayTake[tr.Who], who) {
 						continue
 					}
-					if _, err := taskStep(e, e.as(t, who), id, tr.Action, 0); !errs.Is(err, errs.Forbidden) {
+					if _, err := taskStep(e, e.As(t, who), id, tr.Action, 0); !errs.Is(err, errs.Forbidden) {
 						t.Errorf("%s from %q by %s: %v; want forbidden", tr.Action, from, who, err)
 					}
 				}
@@ -96,7 +97,7 @@ func TestRectificationMachine(t *testing.T) {
 				if fromAny(table, a, from) {
 					continue
 				}
-				if _, err := taskStep(e, e.as(t, who), target(from), a, 0); !errs.Is(err, errs.Conflict) {
+				if _, err := taskStep(e, e.As(t, who), target(from), a, 0); !errs.Is(err, errs.Conflict) {
 					t.Errorf("%s on a task that is %s: %v; want a conflict", a, from, err)
 				}
 			}
@@ -118,19 +119,19 @@ func TestRectificationDeadlineOverHoliday(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db, small("holiday"))
 		final := bring(t, e, evaluation.Finalised).ID
-		e.at("2026-09-24 16:30:00")
-		r, err := e.ev.CreateRectification(ctx, e.as(t, "bureau"), final, finding)
+		e.At("2026-09-24 16:30:00")
+		r, err := e.ev.CreateRectification(ctx, e.As(t, "bureau"), final, finding)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.DueDay != "2026-10-29" || r.DueEstimated || !r.DueAt.Equal(shanghai("2026-10-29 23:59:59").Add(999999*time.Microsecond)) {
+		if r.DueDay != "2026-10-29" || r.DueEstimated || !r.DueAt.Equal(demotest.Shanghai("2026-10-29 23:59:59").Add(999999*time.Microsecond)) {
 			t.Errorf("due %s at %s (estimated %v); want 2026-10-29, the end of that day in Shanghai", r.DueDay, r.DueAt, r.DueEstimated)
 		}
-		e.at("2026-12-30 10:00:00")
-		if _, err := taskStep(e, e.as(t, "operator"), r.ID, evaluation.ActSubmit, 0); err != nil {
+		e.At("2026-12-30 10:00:00")
+		if _, err := taskStep(e, e.As(t, "operator"), r.ID, evaluation.ActSubmit, 0); err != nil {
 			t.Fatal(err)
 		}
-		if r, err = taskStep(e, e.as(t, "reviewer-only"), r.ID, evaluation.ActReject, 5); err != nil {
+		if r, err = taskStep(e, e.As(t, "reviewer-only"), r.ID, evaluation.ActReject, 5); err != nil {
 			t.Fatal(err)
 		}
 		if r.DueDay != "2027-01-07" || !r.DueEstimated || r.Days != 5 || r.State != evaluation.Open {
@@ -157,23 +158,23 @@ func TestRectificationFailed(t *testing.T) {
 		}
 		// Overdue: 20 working days from 2026-03-02 end on 2026-03-30.
 		late := bring(t, e, evaluation.Finalised)
-		e.at("2026-03-02 09:00:00")
+		e.At("2026-03-02 09:00:00")
 		r := task(t, e, late.ID, evaluation.Open)
 		if failed(late) {
 			t.Error("a task within its deadline has failed")
 		}
-		e.at("2026-03-30 23:00:00")
+		e.At("2026-03-30 23:00:00")
 		if failed(late) {
 			t.Error("a task on the evening of its last day has failed")
 		}
-		e.at("2026-03-31 00:00:01")
+		e.At("2026-03-31 00:00:01")
 		if !failed(late) {
 			t.Error("a task past its deadline has not failed")
 		}
-		if r, _ = e.ev.Rectification(ctx, e.as(t, "regulator"), r.ID); !r.Overdue || !r.Failed {
+		if r, _ = e.ev.Rectification(ctx, e.As(t, "regulator"), r.ID); !r.Overdue || !r.Failed {
 			t.Errorf("task read by a regulator: overdue %v, failed %v; want both", r.Overdue, r.Failed)
 		}
-		if _, err := taskStep(e, e.as(t, "bureau"), r.ID, evaluation.ActCancel, 0); err != nil {
+		if _, err := taskStep(e, e.As(t, "bureau"), r.ID, evaluation.ActCancel, 0); err != nil {
 			t.Fatal(err)
 		}
 		if failed(late) {
@@ -187,10 +188,10 @@ func TestRectificationFailed(t *testing.T) {
 			if failed(twice) {
 				t.Errorf("failed after %d rejections", i-1)
 			}
-			if _, err := taskStep(e, e.as(t, "operator"), r.ID, evaluation.ActSubmit, 0); err != nil {
+			if _, err := taskStep(e, e.As(t, "operator"), r.ID, evaluation.ActSubmit, 0); err != nil {
 				t.Fatal(err)
 			}
-			if r, _ = taskStep(e, e.as(t, "bureau"), r.ID, evaluation.ActReject, 10); r.Rejections != i || r.Overdue {
+			if r, _ = taskStep(e, e.As(t, "bureau"), r.ID, evaluation.ActReject, 10); r.Rejections != i || r.Overdue {
 				t.Fatalf("rejection %d: %d rejections, overdue %v", i, r.Rejections, r.Overdue)
 			}
 		}
@@ -200,10 +201,10 @@ func TestRectificationFailed(t *testing.T) {
 		if failed(late) {
 			t.Error("another agreement's task fails this one")
 		}
-		if _, err := taskStep(e, e.as(t, "operator"), r.ID, evaluation.ActSubmit, 0); err != nil {
+		if _, err := taskStep(e, e.As(t, "operator"), r.ID, evaluation.ActSubmit, 0); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := taskStep(e, e.as(t, "bureau"), r.ID, evaluation.ActAccept, 0); err != nil {
+		if _, err := taskStep(e, e.As(t, "bureau"), r.ID, evaluation.ActAccept, 0); err != nil {
 			t.Fatal(err)
 		}
 		if failed(twice) {

@@ -96,7 +96,7 @@ func TestTemplateVersionsKept(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, small("v1"))
-		bureau := e.as(t, "bureau")
+		bureau := e.As(t, "bureau")
 		opened, err := e.ev.Open(ctx, bureau, evaluation.OpenInput{AgreementID: e.agreement(), Year: 2025})
 		if err != nil {
 			t.Fatal(err)
@@ -119,7 +119,7 @@ func TestTemplateVersionsKept(t *testing.T) {
 		}
 		changed := small("v1")
 		changed.Sections[0].Items[0].Weight, changed.Sections[0].Items[1].Weight = 25, 25
-		s := evaluation.New(db, e.ledger, e.ids, calendar.Default(), e.ags, evaluation.Options{Template: changed, EvidenceDir: t.TempDir()})
+		s := evaluation.New(db, e.Ledger, e.IDs, calendar.Default(), e.ags, evaluation.Options{Template: changed, EvidenceDir: t.TempDir()})
 		if err := s.Install(ctx); err == nil || !strings.Contains(err.Error(), "new version") {
 			t.Errorf("installing a changed v1: %v; want a refusal asking for a new version", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/errs"
 	"shuyu/internal/ledger"
 	"shuyu/internal/plan"
@@ -105,7 +106,7 @@ func TestFilingDeadlineOverHoliday(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		midnight := plantest.Shanghai("2026-11-03 00:00:00")
+		midnight := demotest.Shanghai("2026-11-03 00:00:00")
 		if pl.FilingDueDay != "2026-11-02" || pl.FilingDueEstimated || !pl.FilingDueAt.Before(midnight) || pl.FilingDueAt.Before(midnight.Add(-time.Second)) {
 			t.Fatalf("filing due %s at %v (estimated %v), want 2026-11-02 at the end of the day", pl.FilingDueDay, pl.FilingDueAt, pl.FilingDueEstimated)
 		}

@@ -23,9 +23,9 @@ import (
 func evaluationFixture(t *testing.T, e *env) {
 	t.Helper()
 	ctx := context.Background()
-	hrss, bureau := e.as(t, "provider-hrss"), e.as(t, "bureau")
+	hrss, bureau := e.As(t, "provider-hrss"), e.As(t, "bureau")
 	file := func(at string) quality.Ticket {
-		e.at(at)
+		e.At(at)
 		tk, err := e.q.File(ctx, bureau, "hr_monthly", quality.TicketInput{Kind: quality.Correction, Title: "错误", Description: "记录有误"})
 		if err != nil {
 			t.Fatal(err)
@@ -33,18 +33,18 @@ func evaluationFixture(t *testing.T, e *env) {
 		return tk
 	}
 	act := func(at, who string, tk quality.Ticket, step quality.Step) {
-		e.at(at)
-		if _, err := e.q.Act(ctx, e.as(t, who), tk.ID, step, quality.StepInput{Comment: "已处理"}); err != nil {
+		e.At(at)
+		if _, err := e.q.Act(ctx, e.As(t, who), tk.ID, step, quality.StepInput{Comment: "已处理"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	e.at("2025-12-01 10:00:00")
+	e.At("2025-12-01 10:00:00")
 	a := e.entry(t, "provider-hrss", "hr_monthly", catalog.Monthly, "id", field("id", catalog.Text, "other"))
 	e.entry(t, "provider-hrss", "hr_yearly", catalog.Yearly, "", catalog.Field{Name: "x", Type: catalog.Text, Classification: "other", Grade: "general-2"})
 	if _, err := e.q.SetRules(ctx, hrss, "hr_monthly", quality.RulesInput{Rules: []quality.Rule{{Field: "id", Kind: quality.NotNull}}}); err != nil {
 		t.Fatal(err)
 	}
-	e.at("2025-12-20 00:00:00")
+	e.At("2025-12-20 00:00:00")
 	e.store(t, a, "id\na1\n")
 	file("2025-12-30 10:00:00") // before the period
 	t1 := file("2026-01-05 10:00:00")
@@ -52,19 +52,19 @@ func evaluationFixture(t *testing.T, e *env) {
 	t5 := file("2026-01-07 10:00:00")
 	act("2026-01-08 10:00:00", "bureau", t5, quality.Close)
 	act("2026-01-09 10:00:00", "provider-hrss", t1, quality.Answer)
-	e.at("2026-01-10 00:00:00")
+	e.At("2026-01-10 00:00:00")
 	c := e.entry(t, "provider-amr", "amr_daily", catalog.Daily, "", field("n", catalog.Integer, "other"))
 	e.store(t, c, "n\n1\n")
-	e.at("2026-01-20 00:00:00")
+	e.At("2026-01-20 00:00:00")
 	e.store(t, c, "n\n2\n")
 	act("2026-01-20 10:00:00", "provider-hrss", t2, quality.Answer)
 	file("2026-01-20 10:00:00")
-	e.at("2026-01-25 00:00:00")
+	e.At("2026-01-25 00:00:00")
 	e.store(t, a, "id\na1\na2\n\na4\na5\n\na7\na8\na9\na10\n")
 	file("2026-01-29 10:00:00")
-	e.at("2026-02-10 00:00:00")
+	e.At("2026-02-10 00:00:00")
 	e.entry(t, "provider-amr", "amr_later", catalog.Daily, "", field("n", catalog.Integer, "other"))
-	e.at("2026-02-15 09:00:00")
+	e.At("2026-02-15 09:00:00")
 }
 
 // TestSupplyEvaluation checks every number of the evaluation of January
@@ -75,7 +75,7 @@ func TestSupplyEvaluation(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		evaluationFixture(t, e)
-		ev, err := e.q.SupplyEvaluation(ctx, e.as(t, "bureau"), "2026-01-01", "2026-01-31")
+		ev, err := e.q.SupplyEvaluation(ctx, e.As(t, "bureau"), "2026-01-01", "2026-01-31")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestSupplyEvaluation(t *testing.T) {
 			// after the period: pending); withdrawn the day after filing.
 			// Response 1 / 3 = 33.33.
 			// Score .25×50 + .25×41.94 + .30×80 + .20×33.33 = 53.65.
-			{Rank: 1, ProviderID: e.orgs["hrss"], Provider: "潍坊市人力资源和社会保障局", Entries: 2, CompleteEntries: 1, Completeness: 50,
+			{Rank: 1, ProviderID: e.Orgs["hrss"], Provider: "潍坊市人力资源和社会保障局", Entries: 2, CompleteEntries: 1, Completeness: 50,
 				Timeliness: 41.94, Quality: 80, ScoredEntries: 1, Tickets: 5, AnsweredOnTime: 1, Overdue: 2, Pending: 1, Withdrawn: 1,
 				Response: 33.33, Score: 53.65},
 			// 市市场监管局. amr_daily, listed 01-10, is complete; its versions
@@ -101,10 +101,10 @@ func TestSupplyEvaluation(t *testing.T) {
 			// identity field): no quality score. No tickets: response 100.
 			// amr_later was listed after the period.
 			// Score .25×100 + .25×9.09 + 0 + .20×100 = 47.27.
-			{Rank: 2, ProviderID: e.orgs["amr"], Provider: "潍坊市市场监督管理局", Entries: 1, CompleteEntries: 1, Completeness: 100,
+			{Rank: 2, ProviderID: e.Orgs["amr"], Provider: "潍坊市市场监督管理局", Entries: 1, CompleteEntries: 1, Completeness: 100,
 				Timeliness: 9.09, Response: 100, Score: 47.27},
 			// 市税务局 lists nothing: only the response counts, .20×100.
-			{Rank: 3, ProviderID: e.orgs["tax"], Provider: "国家税务总局潍坊市税务局", Response: 100, Score: 20},
+			{Rank: 3, ProviderID: e.Orgs["tax"], Provider: "国家税务总局潍坊市税务局", Response: 100, Score: 20},
 		}
 		for i := range want {
 			want[i].JurisdictionID = ev.Items[min(i, len(ev.Items)-1)].JurisdictionID
@@ -113,7 +113,7 @@ func TestSupplyEvaluation(t *testing.T) {
 			t.Errorf("evaluation %s–%s:\n got %+v\nwant %+v", ev.From, ev.To, ev.Items, want)
 		}
 		for who, lines := range map[string][]string{"provider-amr": {"潍坊市市场监督管理局"}, "regulator": {"潍坊市人力资源和社会保障局", "潍坊市市场监督管理局", "国家税务总局潍坊市税务局"}, "kuiwen": {}} {
-			got, err := e.q.SupplyEvaluation(ctx, e.as(t, who), "2026-01-01", "2026-01-31")
+			got, err := e.q.SupplyEvaluation(ctx, e.As(t, who), "2026-01-01", "2026-01-31")
 			var names []string
 			for _, l := range got.Items {
 				names = append(names, l.Provider)
@@ -123,16 +123,16 @@ func TestSupplyEvaluation(t *testing.T) {
 			}
 		}
 		for _, who := range []string{"operator", "appunit"} {
-			if _, err := e.q.SupplyEvaluation(ctx, e.as(t, who), "", ""); !errs.Is(err, errs.Forbidden) {
+			if _, err := e.q.SupplyEvaluation(ctx, e.As(t, who), "", ""); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("%s: %v, want forbidden", who, err)
 			}
 		}
 		for _, bad := range [][2]string{{"2026-02-01", "2026-01-01"}, {"2026-1-1", ""}, {"", "tomorrow"}} {
-			if _, err := e.q.SupplyEvaluation(ctx, e.as(t, "bureau"), bad[0], bad[1]); !errs.Is(err, errs.Invalid) {
+			if _, err := e.q.SupplyEvaluation(ctx, e.As(t, "bureau"), bad[0], bad[1]); !errs.Is(err, errs.Invalid) {
 				t.Errorf("period %v: %v, want invalid", bad, err)
 			}
 		}
-		if def, err := e.q.SupplyEvaluation(ctx, e.as(t, "bureau"), "", ""); err != nil || def.From != "2026-01-01" || def.To != "2026-02-15" {
+		if def, err := e.q.SupplyEvaluation(ctx, e.As(t, "bureau"), "", ""); err != nil || def.From != "2026-01-01" || def.To != "2026-02-15" {
 			t.Errorf("default period %s–%s %v, want the year to date", def.From, def.To, err)
 		}
 
@@ -149,7 +149,7 @@ func TestSupplyEvaluation(t *testing.T) {
 		if err != nil || len(rows) != 4 || !slices.Equal(rows[0], quality.SupplyHeaders) {
 			t.Fatalf("sheet rows %v %v", rows, err)
 		}
-		if got := strings.Join(rows[1], "|"); got != "1|潍坊市人力资源和社会保障局|2|1|50|41.94|80|1|5|1|2|1|1|33.33|53.65|"+e.orgs["hrss"] {
+		if got := strings.Join(rows[1], "|"); got != "1|潍坊市人力资源和社会保障局|2|1|50|41.94|80|1|5|1|2|1|1|33.33|53.65|"+e.Orgs["hrss"] {
 			t.Errorf("first line %s", got)
 		}
 		if period, _ := f.GetCellValue(quality.NotesSheet, "B1"); period != "2026-01-01 至 2026-01-31" {

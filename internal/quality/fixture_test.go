@@ -4,16 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"shuyu/internal/access"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
-	"shuyu/internal/demo"
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/domain"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
@@ -24,88 +20,38 @@ import (
 // env is the quality service over a real store and domain, with the demo
 // city's organizations and accounts, and a clock the test moves.
 type env struct {
-	db      *store.DB
-	ledger  *ledger.Ledger
-	ids     *identity.Service
+	*demotest.City
 	catalog *catalog.Service
 	domain  *domain.Domain
 	q       *quality.Service
-	orgs    map[string]string
 	// changes counts what the service told the inbox (Options.Changed).
 	changes atomic.Int64
-
-	mu  sync.Mutex
-	now time.Time
 }
 
 func migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, quality.Migrations}
 }
 
-// shanghai returns a time given on the wall clock in Asia/Shanghai.
-func shanghai(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateTime, s, calendar.Shanghai())
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
 func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{db: db, now: shanghai("2026-01-01 09:00:00")}
-	db.Now = e.clock
-	key, _, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "key.pem"), ledger.SuiteEd25519)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.ledger, err = ledger.New(db, key, "test", ledger.MinRetention); err != nil {
-		t.Fatal(err)
-	}
-	e.ids = identity.New(db, e.ledger, identity.Options{Argon2: identity.Argon2{MemoryKiB: 1024, Time: 1, Threads: 1}})
-	res, err := demo.Seed(ctx, e.ids, "Test-Demo-Passw0rd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.orgs = res.Orgs
-	e.catalog = catalog.New(db, e.ledger, e.ids, catalog.DefaultScheme())
-	if e.domain, err = domain.Open(ctx, t.TempDir(), db, e.ledger, domain.Limits{Memory: "256MB", Threads: 1}); err != nil {
+	e := &env{City: demotest.New(t, db, "2026-01-01 09:00:00")}
+	e.catalog = catalog.New(db, e.Ledger, e.IDs, catalog.DefaultScheme())
+	var err error
+	if e.domain, err = domain.Open(ctx, t.TempDir(), db, e.Ledger, domain.Limits{Memory: "256MB", Threads: 1}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.domain.Close() })
-	e.q = quality.New(db, e.ledger, e.ids, e.catalog, e.domain, calendar.Default(),
+	e.q = quality.New(db, e.Ledger, e.IDs, e.catalog, e.domain, calendar.Default(),
 		quality.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Changed: func() { e.changes.Add(1) }})
 	return e
-}
-
-func (e *env) clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-// at sets the clock to a Shanghai wall time.
-func (e *env) at(s string) {
-	e.mu.Lock()
-	e.now = shanghai(s)
-	e.mu.Unlock()
-}
-
-func (e *env) as(t testing.TB, username string) access.Principal {
-	t.Helper()
-	p, err := e.ids.PrincipalOf(context.Background(), username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // entry creates a catalog entry of the commissioner's provider.
 func (e *env) entry(t testing.TB, commissioner, name string, freq catalog.Frequency, privacyUnit string, fields ...catalog.Field) catalog.Dataset {
 	t.Helper()
 	title, inScope := name, true
-	d, err := e.catalog.Create(context.Background(), e.as(t, commissioner), catalog.Input{Name: &name, Title: &title, Frequency: &freq,
+	d, err := e.catalog.Create(context.Background(), e.As(t, commissioner), catalog.Input{Name: &name, Title: &title, Frequency: &freq,
 		Fields: &fields, PrivacyUnit: &privacyUnit, InScope: &inScope})
 	if err != nil {
 		t.Fatal(err)

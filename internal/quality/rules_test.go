@@ -139,7 +139,7 @@ func TestRulesCountPlantedDefects(t *testing.T) {
 		d := e.entry(t, "provider-hrss", "defects", catalog.Monthly, "id", defectFields...)
 		csv, planted := defective()
 		v := e.store(t, d, csv)
-		if _, err := e.q.SetRules(ctx, e.as(t, "provider-hrss"), d.Name, quality.RulesInput{Rules: defectRules}); err != nil {
+		if _, err := e.q.SetRules(ctx, e.As(t, "provider-hrss"), d.Name, quality.RulesInput{Rules: defectRules}); err != nil {
 			t.Fatal(err)
 		}
 		a, err := e.q.Assess(ctx, v)
@@ -215,7 +215,7 @@ func TestDefaultRules(t *testing.T) {
 		good := first18()
 		check, _ := cnid.USCCCheckChar("91370700MA3C5R8Q0")
 		v := e.store(t, entry, "id,employer,born,legacy_id\n"+good+",91370700MA3C5R8Q0"+string(check)+",1980-01-02,1\n"+good+",bad,1980-01-02,2\n")
-		r, err := e.q.Report(ctx, e.as(t, "bureau"), "people", "")
+		r, err := e.q.Report(ctx, e.As(t, "bureau"), "people", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +237,7 @@ func TestSetRules(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		d := e.entry(t, "provider-hrss", "defects", catalog.Monthly, "id", defectFields...)
-		hrss := e.as(t, "provider-hrss")
+		hrss := e.As(t, "provider-hrss")
 		for _, tc := range []struct {
 			rule quality.Rule
 			want string
@@ -265,7 +265,7 @@ func TestSetRules(t *testing.T) {
 			t.Errorf("two rules of a kind: %v", err)
 		}
 		for _, who := range []string{"provider-amr", "bureau", "admin"} {
-			if _, err := e.q.SetRules(ctx, e.as(t, who), d.Name, quality.RulesInput{Rules: []quality.Rule{}}); !errs.Is(err, errs.Forbidden) {
+			if _, err := e.q.SetRules(ctx, e.As(t, who), d.Name, quality.RulesInput{Rules: []quality.Rule{}}); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("%s setting hrss's rules: %v, want forbidden", who, err)
 			}
 		}
@@ -277,10 +277,10 @@ func TestSetRules(t *testing.T) {
 		if err != nil || !rs.Defaults || rs.Revision != 2 || fmt.Sprint(rs.Rules) != fmt.Sprint(quality.Defaults(d)) {
 			t.Fatalf("back to defaults: %+v %v", rs, err)
 		}
-		if got, err := e.q.Rules(ctx, e.as(t, "operator"), d.Name); err != nil || got.Revision != 2 {
+		if got, err := e.q.Rules(ctx, e.As(t, "operator"), d.Name); err != nil || got.Revision != 2 {
 			t.Errorf("operator reading the rules of an entry in scope: %+v %v", got, err)
 		}
-		if _, err := e.q.Rules(ctx, e.as(t, "kuiwen"), d.Name); !errs.Is(err, errs.Forbidden) {
+		if _, err := e.q.Rules(ctx, e.As(t, "kuiwen"), d.Name); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("a county reading a city entry's rules: %v, want forbidden", err)
 		}
 	}, migrations()...)

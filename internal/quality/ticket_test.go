@@ -10,6 +10,7 @@ import (
 	"shuyu/internal/access"
 	"shuyu/internal/catalog"
 	"shuyu/internal/demo"
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/errs"
 	"shuyu/internal/ledger"
 	"shuyu/internal/quality"
@@ -33,7 +34,7 @@ var mayTake = map[access.Action][]string{
 
 func fileTicket(t *testing.T, e *env, dataset string) quality.Ticket {
 	t.Helper()
-	tk, err := e.q.File(context.Background(), e.as(t, filer), dataset, quality.TicketInput{Kind: quality.Correction, Field: "id",
+	tk, err := e.q.File(context.Background(), e.As(t, filer), dataset, quality.TicketInput{Kind: quality.Correction, Field: "id",
 		Title: "身份证号校验位错误", Description: "第30行的身份证号校验位不正确"})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +66,7 @@ func ticketIn(t *testing.T, e *env, dataset string, state quality.State) quality
 	tk := fileTicket(t, e, dataset)
 	for _, tr := range pathTo(state) {
 		var err error
-		if tk, err = e.q.Act(context.Background(), e.as(t, mayTake[tr.Who][0]), tk.ID, tr.Step, quality.StepInput{Comment: "依规处理"}); err != nil {
+		if tk, err = e.q.Act(context.Background(), e.As(t, mayTake[tr.Who][0]), tk.ID, tr.Step, quality.StepInput{Comment: "依规处理"}); err != nil {
 			t.Fatalf("bringing a ticket to %s: %s: %v", state, tr.Step, err)
 		}
 	}
@@ -90,12 +91,12 @@ func TestTicketMachine(t *testing.T) {
 			for _, a := range demo.Accounts {
 				name := fmt.Sprintf("%s→%s by %s", tr.From, tr.To, a.Username)
 				tk := ticketIn(t, e, "people", tr.From)
-				got, err := e.q.Act(ctx, e.as(t, a.Username), tk.ID, tr.Step, quality.StepInput{Comment: "意见"})
+				got, err := e.q.Act(ctx, e.As(t, a.Username), tk.ID, tr.Step, quality.StepInput{Comment: "意见"})
 				if slices.Contains(mayTake[tr.Who], a.Username) {
 					if err != nil || got.State != tr.To {
 						t.Errorf("%s: %v (state %s); want it done", name, err, got.State)
 					}
-					entries, _ := e.ledger.Entries(ctx, ledger.Filter{ObjectType: "ticket", ObjectID: tk.ID, Limit: 1})
+					entries, _ := e.Ledger.Entries(ctx, ledger.Filter{ObjectType: "ticket", ObjectID: tk.ID, Limit: 1})
 					if len(entries) == 0 || entries[0].Action != "ticket."+string(tr.Step) {
 						t.Errorf("%s: the newest ledger entry of the ticket is %+v", name, entries)
 					}
@@ -118,39 +119,39 @@ func TestTicketMachine(t *testing.T) {
 					continue
 				}
 				tk := ticketIn(t, e, "people", s)
-				_, err := e.q.Act(ctx, e.as(t, mayTake[who][0]), tk.ID, step, quality.StepInput{Comment: "意见"})
-				after, _ := e.q.Ticket(ctx, e.as(t, "admin"), tk.ID)
+				_, err := e.q.Act(ctx, e.As(t, mayTake[who][0]), tk.ID, step, quality.StepInput{Comment: "意见"})
+				after, _ := e.q.Ticket(ctx, e.As(t, "admin"), tk.ID)
 				if !errs.Is(err, errs.Conflict) || after.State != s {
 					t.Errorf("%s a ticket that is %s: %v, state now %s; want a conflict and no change", step, s, err, after.State)
 				}
 			}
 		}
 		open := fileTicket(t, e, "people")
-		if _, err := e.q.Act(ctx, e.as(t, "provider-hrss"), open.ID, quality.Answer, quality.StepInput{Comment: "  "}); !errs.Is(err, errs.Invalid) {
+		if _, err := e.q.Act(ctx, e.As(t, "provider-hrss"), open.ID, quality.Answer, quality.StepInput{Comment: "  "}); !errs.Is(err, errs.Invalid) {
 			t.Errorf("an answer without text: %v, want invalid", err)
 		}
 		// The inbox is told of each filing and step, never of a refusal.
 		told := e.changes.Load()
-		if _, err := e.q.Act(ctx, e.as(t, "provider-hrss"), open.ID, quality.Answer, quality.StepInput{Comment: "  "}); err == nil {
+		if _, err := e.q.Act(ctx, e.As(t, "provider-hrss"), open.ID, quality.Answer, quality.StepInput{Comment: "  "}); err == nil {
 			t.Fatal("an answer without text was taken")
 		}
-		if _, err := e.q.Act(ctx, e.as(t, "provider-hrss"), fileTicket(t, e, "people").ID, quality.Answer, quality.StepInput{Comment: "已更正"}); err != nil {
+		if _, err := e.q.Act(ctx, e.As(t, "provider-hrss"), fileTicket(t, e, "people").ID, quality.Answer, quality.StepInput{Comment: "已更正"}); err != nil {
 			t.Fatal(err)
 		}
 		if n := e.changes.Load() - told; n != 2 {
 			t.Errorf("the inbox was told of %d changes, want 2", n)
 		}
 		answered := ticketIn(t, e, "people", quality.Answered)
-		if _, err := e.q.Act(ctx, e.as(t, filer), answered.ID, quality.Reject, quality.StepInput{}); !errs.Is(err, errs.Invalid) {
+		if _, err := e.q.Act(ctx, e.As(t, filer), answered.ID, quality.Reject, quality.StepInput{}); !errs.Is(err, errs.Invalid) {
 			t.Errorf("a rejection without a reason: %v, want invalid", err)
 		}
-		if _, err := e.q.Act(ctx, e.as(t, filer), answered.ID, "reopen", quality.StepInput{}); !errs.Is(err, errs.Invalid) {
+		if _, err := e.q.Act(ctx, e.As(t, filer), answered.ID, "reopen", quality.StepInput{}); !errs.Is(err, errs.Invalid) {
 			t.Errorf("an unknown step: %v, want invalid", err)
 		}
 		// What a caller may do next is offered with the ticket.
 		for who, want := range map[string][]quality.Step{filer: {quality.Accept, quality.Reject, quality.Close}, "bureau": {quality.Close},
 			"provider-hrss": {}, "regulator": {}} {
-			got, err := e.q.Ticket(ctx, e.as(t, who), answered.ID)
+			got, err := e.q.Ticket(ctx, e.As(t, who), answered.ID)
 			if err != nil || !slices.Equal(got.Steps, want) {
 				t.Errorf("steps offered to %s: %v %v, want %v", who, got.Steps, err, want)
 			}
@@ -168,27 +169,27 @@ func TestTicketReach(t *testing.T) {
 		e.entry(t, "provider-hrss", "people", catalog.Monthly, "id", field("id", catalog.Text, "personal.identity"))
 		in := quality.TicketInput{Kind: quality.Objection, Title: "异议", Description: "数据与实际不符"}
 		for _, who := range []string{"kuiwen", "appunit"} {
-			if _, err := e.q.File(ctx, e.as(t, who), "people", in); !errs.Is(err, errs.Forbidden) {
+			if _, err := e.q.File(ctx, e.As(t, who), "people", in); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("%s filing against a city entry: %v, want forbidden", who, err)
 			}
 		}
 		for _, bad := range []quality.TicketInput{{Kind: "complaint", Title: "x", Description: "y"}, {Kind: quality.Objection, Description: "y"},
 			{Kind: quality.Objection, Title: "x", Description: "y", Field: "nope"}, {Kind: quality.Objection, Title: "x", Description: "y", VersionID: "nope"}} {
-			if _, err := e.q.File(ctx, e.as(t, "analyst"), "people", bad); !errs.Is(err, errs.Invalid) {
+			if _, err := e.q.File(ctx, e.As(t, "analyst"), "people", bad); !errs.Is(err, errs.Invalid) {
 				t.Errorf("filing %+v: %v, want invalid", bad, err)
 			}
 		}
-		tk, err := e.q.File(ctx, e.as(t, "analyst"), "people", in)
+		tk, err := e.q.File(ctx, e.As(t, "analyst"), "people", in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, a := range demo.Accounts {
-			_, err := e.q.Ticket(ctx, e.as(t, a.Username), tk.ID)
+			_, err := e.q.Ticket(ctx, e.As(t, a.Username), tk.ID)
 			may := slices.Contains([]string{"admin", "bureau", "regulator", "finance", "provider-hrss", "analyst"}, a.Username)
 			if may != (err == nil) {
 				t.Errorf("%s reading the ticket: %v", a.Username, err)
 			}
-			list, _, err := e.q.Tickets(ctx, e.as(t, a.Username), quality.TicketFilter{}, store.NewPage(10, ""))
+			list, _, err := e.q.Tickets(ctx, e.As(t, a.Username), quality.TicketFilter{}, store.NewPage(10, ""))
 			if err != nil || may != (len(list) == 1) {
 				t.Errorf("%s listing tickets: %d, %v", a.Username, len(list), err)
 			}
@@ -208,13 +209,13 @@ func TestOverdueAcrossHoliday(t *testing.T) {
 		// itself not counted: Wed 09-30 (1); 10-01 to 10-07 are 国庆节
 		// holidays; Thu 10-08 (2), Fri 10-09 (3), Saturday 10-10 is the
 		// make-up working day (4), Sunday 10-11 is off, Mon 10-12 (5).
-		e.at("2026-09-29 10:00:00")
+		e.At("2026-09-29 10:00:00")
 		tk := fileTicket(t, e, "people")
-		midnight := shanghai("2026-10-13 00:00:00")
+		midnight := demotest.Shanghai("2026-10-13 00:00:00")
 		if tk.DueDay != "2026-10-12" || tk.DueEstimated || !tk.DueAt.Before(midnight) || tk.DueAt.Before(midnight.Add(-time.Second)) {
 			t.Fatalf("due %s at %s (estimated %v), want 2026-10-12, end of day", tk.DueDay, tk.DueAt, tk.DueEstimated)
 		}
-		hrss := e.as(t, "provider-hrss")
+		hrss := e.As(t, "provider-hrss")
 		overdue := func() []quality.Ticket {
 			list, _, err := e.q.Tickets(ctx, hrss, quality.TicketFilter{Overdue: true}, store.NewPage(10, ""))
 			if err != nil {
@@ -222,11 +223,11 @@ func TestOverdueAcrossHoliday(t *testing.T) {
 			}
 			return list
 		}
-		e.at("2026-10-12 23:30:00")
+		e.At("2026-10-12 23:30:00")
 		if got, _ := e.q.Ticket(ctx, hrss, tk.ID); got.Overdue || len(overdue()) != 0 {
 			t.Errorf("late on the last working day: overdue %v", got.Overdue)
 		}
-		e.at("2026-10-13 00:00:01")
+		e.At("2026-10-13 00:00:01")
 		if got, _ := e.q.Ticket(ctx, hrss, tk.ID); !got.Overdue || len(overdue()) != 1 {
 			t.Errorf("the day after the deadline: overdue %v", got.Overdue)
 		}

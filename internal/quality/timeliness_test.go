@@ -22,10 +22,10 @@ func TestTimelinessAndProviderScore(t *testing.T) {
 		monthly := e.entry(t, "provider-hrss", "monthly", catalog.Monthly, "id", id)
 		e.entry(t, "provider-hrss", "irregular", catalog.Irregular, "id", id)
 		e.entry(t, "provider-hrss", "empty", catalog.Weekly, "id", id)
-		e.at("2026-03-01 00:00:00")
+		e.At("2026-03-01 00:00:00")
 		good := first18()
 		e.store(t, monthly, "id\n"+good+"\n"+good+"\n") // unique fails one row: score (1 + 0.5 + 1) / 3
-		bureau := e.as(t, "bureau")
+		bureau := e.As(t, "bureau")
 		for _, tc := range []struct {
 			at    string
 			late  bool
@@ -37,7 +37,7 @@ func TestTimelinessAndProviderScore(t *testing.T) {
 			{"2026-04-16 12:00:00", true, 50},    // half a period late: 46.5 days
 			{"2026-05-02 00:00:00", true, 0},     // a whole update missed
 		} {
-			e.at(tc.at)
+			e.At(tc.at)
 			r, err := e.q.Report(ctx, bureau, "monthly", "")
 			if err != nil {
 				t.Fatal(err)
@@ -46,7 +46,7 @@ func TestTimelinessAndProviderScore(t *testing.T) {
 				t.Errorf("at %s: %+v, want late %v score %v", tc.at, r.Timeliness, tc.late, tc.score)
 			}
 		}
-		e.at("2026-03-10 00:00:00")
+		e.At("2026-03-10 00:00:00")
 		if r, err := e.q.Report(ctx, bureau, "empty", ""); err != nil || !r.Timeliness.Late || r.Timeliness.Score != 0 || r.Version != nil || r.Assessment != nil {
 			t.Errorf("an entry without a version: %+v %v", r, err)
 		}
@@ -57,7 +57,7 @@ func TestTimelinessAndProviderScore(t *testing.T) {
 			t.Errorf("version by sequence number: %+v %v", r.Version, err)
 		}
 
-		pq, err := e.q.ProviderQuality(ctx, bureau, e.orgs["hrss"])
+		pq, err := e.q.ProviderQuality(ctx, bureau, e.Orgs["hrss"])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,11 +69,11 @@ func TestTimelinessAndProviderScore(t *testing.T) {
 		}
 		for who, want := range map[string]errs.Code{"provider-hrss": "", "regulator": "", "provider-amr": errs.Forbidden,
 			"kuiwen": errs.Forbidden, "operator": errs.Forbidden} {
-			if _, err := e.q.ProviderQuality(ctx, e.as(t, who), e.orgs["hrss"]); errs.CodeOf(err) != want {
+			if _, err := e.q.ProviderQuality(ctx, e.As(t, who), e.Orgs["hrss"]); errs.CodeOf(err) != want {
 				t.Errorf("%s reading 市人社局's score: %v, want %q", who, err, want)
 			}
 		}
-		if _, err := e.q.ProviderQuality(ctx, bureau, e.orgs["operator"]); !errs.Is(err, errs.Invalid) {
+		if _, err := e.q.ProviderQuality(ctx, bureau, e.Orgs["operator"]); !errs.Is(err, errs.Invalid) {
 			t.Errorf("the score of an operator: %v, want invalid", err)
 		}
 	}, migrations()...)
@@ -98,13 +98,13 @@ func TestSweep(t *testing.T) {
 		if n, err := e.q.Sweep(ctx, "p1"); err != nil || n != 0 {
 			t.Errorf("second sweep: %d %v, want 0", n, err)
 		}
-		if _, err := e.q.SetRules(ctx, e.as(t, "provider-hrss"), "a", quality.RulesInput{Rules: []quality.Rule{{Field: "id", Kind: quality.NotNull}}}); err != nil {
+		if _, err := e.q.SetRules(ctx, e.As(t, "provider-hrss"), "a", quality.RulesInput{Rules: []quality.Rule{{Field: "id", Kind: quality.NotNull}}}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := e.q.Sweep(ctx, "p1"); err != nil || n != 1 {
 			t.Errorf("after new rules: %d %v, want 1", n, err)
 		}
-		if _, err := e.q.SetRules(ctx, e.as(t, "provider-hrss"), "a", quality.RulesInput{Rules: []quality.Rule{{Field: "id", Kind: quality.Unique}}}); err != nil {
+		if _, err := e.q.SetRules(ctx, e.As(t, "provider-hrss"), "a", quality.RulesInput{Rules: []quality.Rule{{Field: "id", Kind: quality.Unique}}}); err != nil {
 			t.Fatal(err)
 		}
 		// Another process took the work a moment ago: this one skips it
@@ -115,7 +115,7 @@ func TestSweep(t *testing.T) {
 		if n, err := e.q.Sweep(ctx, "p2"); err != nil || n != 0 {
 			t.Errorf("while another holds the lease: %d %v, want 0", n, err)
 		}
-		e.at("2026-01-01 10:00:00")
+		e.At("2026-01-01 10:00:00")
 		if n, err := e.q.Sweep(ctx, "p2"); err != nil || n != 1 {
 			t.Errorf("after the lease ran out: %d %v, want 1", n, err)
 		}

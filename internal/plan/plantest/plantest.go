@@ -6,16 +6,12 @@ package plantest
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
-	"time"
 
-	"shuyu/internal/access"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
-	"shuyu/internal/demo"
+	"shuyu/internal/demo/demotest"
 	"shuyu/internal/fsm"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
@@ -25,21 +21,14 @@ import (
 
 // Env is the plan service over a real store with the demo city.
 type Env struct {
-	DB      *store.DB
-	Ledger  *ledger.Ledger
-	IDs     *identity.Service
+	*demotest.City
 	Catalog *catalog.Service
 	Cal     *calendar.Calendar
 	Plans   *plan.Service
-	// Orgs maps demo organization keys (bureau, operator, finance, …) to IDs.
-	Orgs map[string]string
 	// Datasets are the IDs of the entries in scope: people (市人社局),
 	// firms (市市场监管局), credit (市税务局); Outside is one not in scope.
 	Datasets []string
 	Outside  string
-
-	mu  sync.Mutex
-	now time.Time
 }
 
 // Migrations are the schemas the plan service needs.
@@ -47,35 +36,11 @@ func Migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, plan.Migrations}
 }
 
-// Shanghai returns a time given on the wall clock in Asia/Shanghai.
-func Shanghai(s string) time.Time {
-	t, err := time.ParseInLocation(time.DateTime, s, calendar.Shanghai())
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
 // New builds the environment over db (migrated with Migrations and
 // whatever the caller adds), with the clock at 2026-03-02 09:00 Shanghai.
 func New(tb testing.TB, db *store.DB) *Env {
 	tb.Helper()
-	ctx := context.Background()
-	e := &Env{DB: db, now: Shanghai("2026-03-02 09:00:00"), Cal: calendar.Default()}
-	db.Now = e.Clock
-	key, _, err := ledger.LoadOrCreateKey(filepath.Join(tb.TempDir(), "key.pem"), ledger.SuiteEd25519)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if e.Ledger, err = ledger.New(db, key, "test", ledger.MinRetention); err != nil {
-		tb.Fatal(err)
-	}
-	e.IDs = identity.New(db, e.Ledger, identity.Options{Argon2: identity.Argon2{MemoryKiB: 1024, Time: 1, Threads: 1}})
-	res, err := demo.Seed(ctx, e.IDs, "Test-Demo-Passw0rd")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	e.Orgs = res.Orgs
+	e := &Env{City: demotest.New(tb, db, "2026-03-02 09:00:00"), Cal: calendar.Default()}
 	e.Catalog = catalog.New(db, e.Ledger, e.IDs, catalog.DefaultScheme())
 	for _, d := range []struct {
 		commissioner, name string
@@ -102,37 +67,6 @@ func (e *Env) entry(tb testing.TB, commissioner, name string, inScope bool) stri
 		tb.Fatal(err)
 	}
 	return d.ID
-}
-
-// Clock is the environment's clock (the database's Now).
-func (e *Env) Clock() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-// At sets the clock to a Shanghai wall time.
-func (e *Env) At(s string) {
-	e.mu.Lock()
-	e.now = Shanghai(s)
-	e.mu.Unlock()
-}
-
-// Advance moves the clock on by d.
-func (e *Env) Advance(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
-}
-
-// As returns the principal of a demo account.
-func (e *Env) As(tb testing.TB, username string) access.Principal {
-	tb.Helper()
-	p, err := e.IDs.PrincipalOf(context.Background(), username)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return p
 }
 
 // Input is a complete plan of the city's bureau over the three entries in scope.
