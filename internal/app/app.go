@@ -85,6 +85,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 }
 
 func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
+	if cfg.Now != nil {
+		db.Now = cfg.Now // before any service copies the clock
+	}
 	applied, err := db.Migrate(ctx, Migrations()...)
 	if err != nil {
 		return nil, err

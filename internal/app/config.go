@@ -76,6 +76,10 @@ type Config struct {
 	// Argon2 overrides the password-hashing cost (tests make it cheap).
 	Argon2 identity.Argon2
 	Log    *slog.Logger
+	// Now, when set, replaces the clock of the database and of every
+	// service (deadlines, terms, publicity). Tests move time on with it;
+	// nothing else should set it.
+	Now func() time.Time
 	// Version is reported by /healthz and the OpenAPI document.
 	Version string
 }

@@ -57,6 +57,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	handle("GET /console/ledger", c.signedIn(access.LedgerRead, c.ledgerPage))
 
 	c.supplyRoutes(handle)
+	c.governanceRoutes(handle)
 
 	// Anything else is a page that does not exist, answered in HTML. The
 	// pattern has no method so that it stays less specific than "/api/".

@@ -119,11 +119,13 @@ type roleSight struct {
 }
 
 var (
-	navOfficer   = []string{"dashboard", "catalog", "tickets", "supply", "orgs", "org-new", "ledger", "account"}
-	navProvider  = []string{"dashboard", "catalog", "tickets", "supply", "orgs", "ledger", "account"}
-	navOperator  = []string{"dashboard", "catalog", "tickets", "orgs", "ledger", "account"}
-	navAnalyst   = []string{"dashboard", "catalog", "tickets", "orgs", "account"}
-	navRegulator = navProvider
+	navOfficer = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "evaluations",
+		"orgs", "org-new", "ledger", "account"}
+	navProvider  = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "announcements", "orgs", "ledger", "account"}
+	navOperator  = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "evaluations", "orgs", "ledger", "account"}
+	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "orgs", "account"}
+	navRegulator = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "evaluations",
+		"orgs", "ledger", "account"}
 )
 
 var roleSights = []roleSight{
@@ -137,7 +139,7 @@ var roleSights = []roleSight{
 	{user: "analyst", org: "operator", nav: navAnalyst, orgs: []string{"operator"}},
 	{user: "analyst2", org: "operator", nav: navAnalyst, orgs: []string{"operator"}},
 	// An application unit can neither file nor answer tickets: it has none to list.
-	{user: "appunit", org: "appunit", nav: []string{"dashboard", "orgs", "api-keys", "ledger", "account"}, orgs: []string{"appunit"}},
+	{user: "appunit", org: "appunit", nav: []string{"dashboard", "inbox", "announcements", "orgs", "api-keys", "ledger", "account"}, orgs: []string{"appunit"}},
 	{user: "regulator", org: "cac", nav: navRegulator},
 	{user: "finance", org: "finance", nav: navRegulator},
 }
@@ -249,7 +251,8 @@ func checkEnglishAndSignOut(t *testing.T, ctx context.Context, base string) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-test="lang-zh"]`)))
 	labels := textsOf(t, ctx, "[data-nav]")
 	lang := eval[string](t, ctx, `document.documentElement.lang`)
-	if want := []string{"Dashboard", "Catalog", "Corrections & objections", "Supply evaluation", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
+	if want := []string{"Dashboard", "Inbox", "Catalog", "Corrections & objections", "Supply evaluation", "Plans",
+		"Announcements", "Agreements", "Evaluations", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
 		t.Errorf("in English the navigation reads %v (lang %q), want %v", labels, lang, want)
 	}
 	if at := location(t, ctx); at != base+"/console" {

@@ -8,7 +8,7 @@ import (
 
 // The console speaks Chinese unless the reader switches to English; the
 // choice lives in the lang cookie. Every string a page shows comes from one of
-// these catalogs (console_msgs_zh.go, console_msgs_en.go), which a test keeps
+// these catalogs (console_msgs*_zh.go and their English twins), which a test keeps
 // in step key for key.
 const (
 	defaultLang = "zh"
@@ -16,8 +16,8 @@ const (
 )
 
 var catalogs = map[string]map[string]string{
-	"zh": merged(messagesZH, supplyMessagesZH),
-	"en": merged(messagesEN, supplyMessagesEN),
+	"zh": merged(messagesZH, supplyMessagesZH, governanceMessagesZH, oversightMessagesZH),
+	"en": merged(messagesEN, supplyMessagesEN, governanceMessagesEN, oversightMessagesEN),
 }
 
 // merged joins the catalogs of the console's areas; a key in two of them

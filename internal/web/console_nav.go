@@ -25,11 +25,16 @@ type navItem struct {
 
 var navItems = []navItem{
 	{id: "dashboard", path: "/console", action: access.SelfRead},
+	{id: "inbox", path: "/console/inbox", action: access.InboxRead},
 	// Whoever may read every entry within reach may browse those in scope
 	// too, so catalog.browse decides who sees the catalog.
 	{id: "catalog", path: "/console/catalog", action: access.CatalogBrowse},
 	{id: "tickets", path: "/console/tickets", action: access.TicketRead, also: hasTickets},
 	{id: "supply", path: "/console/supply", action: access.SupplyRead},
+	{id: "plans", path: "/console/plans", action: access.PlanRead},
+	{id: "announcements", path: "/console/announcements", action: access.AnnouncementRead},
+	{id: "agreements", path: "/console/agreements", action: access.AgreementRead},
+	{id: "evaluations", path: "/console/evaluations", action: access.EvaluationRead},
 	{id: "orgs", path: "/console/orgs", action: access.OrgRead},
 	{id: "org-new", path: "/console/orgs/new", action: access.OrgCreate},
 	{id: "api-keys", path: "/console/api-keys", action: access.APIKeyCreate, own: true},

@@ -100,6 +100,7 @@ func templateFuncs(lang string) template.FuncMap {
 		"rolesField": makeRolesField,
 	}
 	maps.Copy(fm, dataFuncs(lang))
+	maps.Copy(fm, govFuncs(lang))
 	return fm
 }
 

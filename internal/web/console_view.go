@@ -72,8 +72,9 @@ var (
 
 // fieldPrefix recognises the "field: problem" form of service messages, so
 // the page can put the message beside the input it concerns.
-// Lists of inputs are named by position: "fields[2].name: …".
-var fieldPrefix = regexp.MustCompile(`^([a-z_]+(?:\[[0-9]+\](?:\.[a-z_]+)?)?): `)
+// Lists of inputs are named by position: "fields[2].name: …"; parts of a
+// structured input by path: "decision.date: …", "terms.products[0].name: …".
+var fieldPrefix = regexp.MustCompile(`^([a-z_]+(?:\.[a-z_]+)*(?:\[[0-9]+\](?:\.[a-z_]+)?)?): `)
 
 // errorFrom turns err into what the page shows. Internal errors show a
 // generic message; their detail goes to the log.

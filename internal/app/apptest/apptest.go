@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
 	"shuyu/internal/app"
 	"shuyu/internal/demo"
@@ -36,12 +38,44 @@ type Env struct {
 // New starts shuyu on dialect for the duration of tb.
 func New(tb testing.TB, dialect store.Dialect) *Env {
 	tb.Helper()
+	return NewWithClock(tb, dialect, nil)
+}
+
+// Clock is a clock a test moves on: the real time plus what Advance added.
+type Clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now is the clock's time, UTC and truncated to microseconds as the
+// database's own clock is.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset).UTC().Truncate(time.Microsecond)
+}
+
+// Advance moves the clock on by d. Sessions expire by this clock too: sign
+// in again after moving it on by more than their lifetime.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+// NewWithClock is New with the services following clock (nil: the real
+// time), so that a test can let deadlines and publicity periods pass.
+func NewWithClock(tb testing.TB, dialect store.Dialect, clock *Clock) *Env {
+	tb.Helper()
 	ctx := context.Background()
 	cfg := app.Config{
 		DataDir: tb.TempDir(),
 		Argon2:  identity.Argon2{MemoryKiB: 1024, Time: 1, Threads: 1},
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Version: "test",
+	}
+	if clock != nil {
+		cfg.Now = clock.Now
 	}
 	if dialect == store.Postgres {
 		cfg.DB = storetest.DSN(tb, store.Postgres)
