@@ -289,8 +289,7 @@ var policy = map[Action][]Rule{
 	BillingRuleSet:    {{Role: RoleOfficer, Scope: Jurisdiction}},
 	// The platform runs the meter; its administrator (or its job) issues.
 	StatementIssue: {{Role: RoleAdmin, Scope: Any}},
-	StatementRead: slices.Concat(evaluationReaders, []Rule{
-		{Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}}),
+	StatementRead:  slices.Concat(evaluationReaders, []Rule{{Role: RoleAppDeveloper, Scope: Org}}),
 }
 
 // demandReaders read demands and grants: the unit and its overseers, the

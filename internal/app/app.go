@@ -146,7 +146,7 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	a.governance()
 	a.Billing = billing.New(db, led, ident, a.Agreements)
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
-		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements, Demands: a.Demands,
+		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements, Demands: a.Demands, Billing: a.Billing,
 		Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }

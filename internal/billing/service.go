@@ -33,6 +33,15 @@ func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, ag Agreements) *
 	return &Service{db: db, ledger: l, ids: ids, agreements: ag, now: db.Now}
 }
 
+// WithClock returns a copy of s whose business dates (which months have
+// ended, this year) follow now instead of the database clock. The demo
+// records a history this way; nothing else should.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	c := *s
+	c.now = now
+	return &c
+}
+
 // maxBasis bounds a basis text (收费依据, 核定依据).
 const maxBasis = 2000
 

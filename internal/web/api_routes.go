@@ -17,9 +17,10 @@ import (
 // only way to add one, and the route-by-role test fails until it has an
 // entry. Feature areas keep their part of the table in their own file.
 func (s *Server) apiRoutes() []route {
-	// Demands come before governance: the route-by-role test takes the
-	// steps in this order, and governance's end the demo agreement.
-	return slices.Concat(s.coreRoutes(), s.qualityRoutes(), s.pullRoutes(), s.demandRoutes(), s.governanceRoutes(), s.oversightRoutes())
+	// Demands and billing come before governance: the route-by-role test
+	// takes the steps in this order, and governance's end the demo agreement.
+	return slices.Concat(s.coreRoutes(), s.qualityRoutes(), s.pullRoutes(), s.demandRoutes(), s.billingRoutes(), s.governanceRoutes(),
+		s.oversightRoutes())
 }
 
 // coreRoutes are identity, catalog, ledger and calendar.

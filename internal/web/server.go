@@ -11,6 +11,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
+	"shuyu/internal/billing"
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
 	"shuyu/internal/demand"
@@ -44,6 +45,8 @@ type Deps struct {
 	Agreements *agreement.Service
 	// Demands keeps demand applications and grants.
 	Demands *demand.Service
+	// Billing keeps maximums, caps, prices, statements and revenue splits.
+	Billing *billing.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
