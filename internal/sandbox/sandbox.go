@@ -260,10 +260,15 @@ func (s *Sandbox) session(ctx context.Context, g *Grant, files map[string]prepar
 // run executes a plan and fills the answer.
 func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans *Answer) error {
 	defer func() {
+		var temps []string
 		for _, ap := range p.aggs {
-			for _, t := range []string{ap.node.temp, noisedName(ap.node)} {
-				sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+ident(t))
+			temps = append(temps, ident(ap.node.temp))
+			if p.dp != nil {
+				temps = append(temps, ident(noisedName(ap.node)))
 			}
+		}
+		for _, t := range temps {
+			sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
 		}
 	}()
 	var fresh []*UnitSet
@@ -327,7 +332,7 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 	if len(cols) == 0 {
 		return nil, 0, nil
 	}
-	_, rows, err := sess.query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ident(agg.temp), -1)
+	rows, err := sess.read(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ident(agg.temp))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -411,7 +416,7 @@ func (s *Sandbox) noise(ctx context.Context, sess *session, p *dpPlan, exact, no
 	for _, q := range p.quant {
 		cols = append(cols, q.col)
 	}
-	_, rows, err := sess.query(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ident(exact), -1)
+	rows, err := sess.read(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ident(exact))
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,7 @@ func openSession(ctx context.Context, g *Grant, files map[string]prepared, spill
 		fmt.Sprintf("SET threads = %d", l.Threads),
 		"SET temp_directory = " + quote(s.spill),
 		"SET max_temp_directory_size = '4GB'",
+		"SET parquet_metadata_cache = true",
 		"SET autoinstall_known_extensions = false",
 		"SET autoload_known_extensions = false",
 	}
@@ -137,10 +138,12 @@ func (s *session) close() {
 
 // exec runs one statement of the sandbox's own making.
 func (s *session) exec(ctx context.Context, stmt string) error {
-	if err := s.bind(ctx, stmt); err != nil {
+	p, err := s.bind(ctx, stmt)
+	if err != nil {
 		return err
 	}
-	if _, err := s.conn.ExecContext(ctx, stmt); err != nil {
+	defer p.Close()
+	if _, err := p.ExecContext(ctx); err != nil {
 		return engineError(ctx, err)
 	}
 	return nil
@@ -148,13 +151,30 @@ func (s *session) exec(ctx context.Context, stmt string) error {
 
 // query runs a statement and scans at most limit rows (limit < 0: all).
 func (s *session) query(ctx context.Context, stmt string, limit int) ([]string, [][]any, error) {
-	if err := s.bind(ctx, stmt); err != nil {
+	p, err := s.bind(ctx, stmt)
+	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.conn.QueryContext(ctx, stmt)
+	defer p.Close()
+	rows, err := p.QueryContext(ctx)
 	if err != nil {
 		return nil, nil, engineError(ctx, err)
 	}
+	return scan(ctx, rows, limit)
+}
+
+// read runs a statement over the sandbox's own temporary tables, which
+// has nothing of the analyst's to bind: any error is a runtime error.
+func (s *session) read(ctx context.Context, stmt string) ([][]any, error) {
+	rows, err := s.conn.QueryContext(ctx, stmt)
+	if err != nil {
+		return nil, engineError(ctx, err)
+	}
+	_, out, err := scan(ctx, rows, -1)
+	return out, err
+}
+
+func scan(ctx context.Context, rows *sql.Rows, limit int) ([]string, [][]any, error) {
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
@@ -178,14 +198,15 @@ func (s *session) query(ctx context.Context, stmt string, limit int) ([]string, 
 	return cols, out, nil
 }
 
-// bind prepares a statement without running it. The engine binds names and
-// types without reading a row, so its errors (a type mismatch, an unknown
-// function overload) are about the query alone and are shown, first line
-// only; any error once rows are read is a runtime error and is not.
-func (s *session) bind(ctx context.Context, stmt string) error {
+// bind prepares a statement, which then runs as prepared. The engine binds
+// names and types without reading a row, so its errors (a type mismatch,
+// an unknown function overload) are about the query alone and are shown,
+// first line only; any error once rows are read is a runtime error and is
+// not.
+func (s *session) bind(ctx context.Context, stmt string) (*sql.Stmt, error) {
 	p, err := s.conn.PrepareContext(ctx, stmt)
 	if err == nil {
-		return p.Close()
+		return p, nil
 	}
 	var de *duckdb.Error
 	if errors.As(err, &de) {
@@ -195,10 +216,10 @@ func (s *session) bind(ctx context.Context, stmt string) error {
 			msg, _, _ := strings.Cut(de.Msg, "\n")
 			e := refuse("types", "the engine cannot bind the query: %s", strings.ReplaceAll(msg, reserved, "sandbox"))
 			e.Err = err
-			return e
+			return nil, e
 		}
 	}
-	return engineError(ctx, err)
+	return nil, engineError(ctx, err)
 }
 
 func engineError(ctx context.Context, err error) error {
