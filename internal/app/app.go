@@ -22,6 +22,7 @@ import (
 	"shuyu/internal/ledger"
 	"shuyu/internal/plan"
 	"shuyu/internal/quality"
+	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
 	"shuyu/internal/tender"
 	"shuyu/internal/web"
@@ -59,7 +60,11 @@ type App struct {
 	Demands *demand.Service
 	// Billing keeps maximums, caps, prices, statements and revenue splits.
 	Billing *billing.Service
-	Web     *web.Server
+	// Sandbox runs analysts' queries on the domain's data; Workspace keeps
+	// their history, budgets and releases.
+	Sandbox   *sandbox.Sandbox
+	Workspace *workspace.Service
+	Web       *web.Server
 	// agreements is evaluation's view of the agreement service: set its
 	// svc once that is built (and give that service
 	// Options.RectificationFailed = Evaluation.RectificationFailed).
@@ -145,16 +150,20 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	}
 	a.governance()
 	a.Billing = billing.New(db, led, ident, a.Agreements)
+	if err := a.openWorkspace(ctx); err != nil {
+		dom.Close()
+		return nil, err
+	}
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
 		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements, Demands: a.Demands, Billing: a.Billing,
-		Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
+		Workspace: a.Workspace, Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }
 
 // Close stops the data engine and releases the database.
 func (a *App) Close() error {
 	a.Quality.Wait() // assessments still running need the engine
-	return errors.Join(a.Domain.Close(), a.DB.Close())
+	return errors.Join(a.Sandbox.Close(), a.Domain.Close(), a.DB.Close())
 }
 
 // Serve listens on the configured address until ctx ends, then shuts down

@@ -17,9 +17,10 @@ import (
 // only way to add one, and the route-by-role test fails until it has an
 // entry. Feature areas keep their part of the table in their own file.
 func (s *Server) apiRoutes() []route {
-	// Demands and billing come before governance: the route-by-role test
-	// takes the steps in this order, and governance's end the demo agreement.
-	return slices.Concat(s.coreRoutes(), s.qualityRoutes(), s.pullRoutes(), s.demandRoutes(), s.billingRoutes(), s.governanceRoutes(),
+	// Demands, billing and the workspace come before governance: the
+	// route-by-role test takes the steps in this order, and governance's end
+	// the demo agreement.
+	return slices.Concat(s.coreRoutes(), s.qualityRoutes(), s.pullRoutes(), s.demandRoutes(), s.billingRoutes(), s.workspaceRoutes(), s.governanceRoutes(),
 		s.oversightRoutes())
 }
 

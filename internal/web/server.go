@@ -23,6 +23,7 @@ import (
 	"shuyu/internal/plan"
 	"shuyu/internal/quality"
 	"shuyu/internal/tender"
+	"shuyu/internal/workspace"
 )
 
 // Deps is what the web layer serves.
@@ -47,6 +48,8 @@ type Deps struct {
 	Demands *demand.Service
 	// Billing keeps maximums, caps, prices, statements and revenue splits.
 	Billing *billing.Service
+	// Workspace runs analysts' queries in grants and releases results.
+	Workspace *workspace.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger

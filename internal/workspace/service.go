@@ -7,6 +7,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
+	"shuyu/internal/demand"
 	"shuyu/internal/errs"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
@@ -14,21 +15,13 @@ import (
 	"shuyu/internal/store"
 )
 
-// Held is a grant as the workspace needs it: whose it is, under which
-// agreement and datasets, whether it still holds, and its sandbox
-// specification with the current versions resolved.
-type Held struct {
-	ID, OperatorID, AgreementID, ApplicationID string
-	DatasetIDs                                 []string // catalog entry IDs, for agreement.RequireActive
-	State                                      string   // "active", "ended", "revoked"
-	ExpiresAt                                  time.Time
-	Spec                                       sandbox.Grant
-}
+// Held is a grant as the workspace needs it (package demand's).
+type Held = demand.Held
 
 // Grants finds grants by ID without checking who asks (errs.NotFound when
-// there is none); package demand provides it.
+// there is none): *demand.Service.
 type Grants interface {
-	Held(ctx context.Context, id string) (Held, error)
+	Held(ctx context.Context, id string) (demand.Held, error)
 }
 
 // SandboxConfig is the sandbox's configuration with this package's stores
@@ -108,18 +101,11 @@ func (s *Service) usable(ctx context.Context, h Held) error {
 	return s.agreements.RequireActive(ctx, h.OperatorID, h.DatasetIDs)
 }
 
-// EpsilonLeft returns what a dp grant has left of its budget, and nil for
-// other grants: for the grants list.
-func (s *Service) EpsilonLeft(ctx context.Context, g sandbox.Grant) (*float64, error) {
-	if g.Rule != sandbox.DP || g.DP == nil {
-		return nil, nil
-	}
-	left, err := s.budget.Left(ctx, g.ID, sandbox.CostOf(g.DP.Epsilon, g.DP.Delta))
-	if err != nil {
-		return nil, err
-	}
-	eps := left.Epsilon()
-	return &eps, nil
+// EpsilonLeft returns what a dp grant whose budget is epsilon (and delta)
+// has left of ε: for the grants list.
+func (s *Service) EpsilonLeft(ctx context.Context, grantID string, epsilon, delta float64) (float64, error) {
+	left, err := s.budget.Left(ctx, grantID, sandbox.CostOf(epsilon, delta))
+	return left.Epsilon(), err
 }
 
 // Forget closes a grant's engine at once.

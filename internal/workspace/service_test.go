@@ -12,6 +12,8 @@ import (
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
 	"shuyu/internal/app/apptest"
+	"shuyu/internal/calendar"
+	"shuyu/internal/demand"
 	"shuyu/internal/errs"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
@@ -19,73 +21,45 @@ import (
 	"shuyu/internal/workspace"
 )
 
-// demoGrants are grants on the demo's data under the demo agreement, as
-// package demand makes them: for the workspace's own tests, which must not
-// depend on how grants are applied for.
-type demoGrants map[string]workspace.Held
-
-func (g demoGrants) Held(_ context.Context, id string) (workspace.Held, error) {
-	h, ok := g[id]
-	if !ok {
-		return h, errs.E(errs.NotFound, "no grant %s", id)
-	}
-	return h, nil
-}
-
 type fixture struct {
 	env       *apptest.Env
 	ws        *workspace.Service
 	agreement string
-	grants    demoGrants
+	// grants by rule: filed as the demo operator's demands and approved.
+	grants map[sandbox.Rule]string
+}
+
+// insurance asks for the social_insurance fields an analyst of the demo
+// works with: the privacy unit, dimensions, the contribution base.
+func insurance(rule sandbox.Rule) demand.Input {
+	in := demand.Input{Title: "社保参保结构分析（" + string(rule) + "）", Scenario: "分区县、分性别的参保结构与缴费基数统计", Purpose: "就业形势研判",
+		EndsOn: calendar.DateOf(time.Now()).AddDays(60).String(), Rule: rule, K: 10,
+		Datasets: []demand.DatasetInput{{Dataset: "social_insurance", Fields: []demand.FieldInput{
+			{Name: "id_number", Role: sandbox.PrivacyUnit, Justification: "按人计数"},
+			{Name: "district", Role: sandbox.Dimension, Justification: "按区县分组"},
+			{Name: "gender", Role: sandbox.Dimension, Justification: "按性别分组"},
+			{Name: "birth_date", Role: sandbox.Dimension, Justification: "年龄结构"},
+			{Name: "monthly_base_yuan", Role: sandbox.Measure, Justification: "平均缴费基数"},
+		}}}}
+	if rule == sandbox.DP {
+		in.DP = &sandbox.DPSpec{Epsilon: 3, Delta: 1e-5, QueryEpsilon: 1, QueryDelta: 1e-6,
+			Bounds: map[string]sandbox.Bound{"monthly_base_yuan": {Lower: 0, Upper: 30000}}}
+	}
+	return in
 }
 
 func newFixture(t *testing.T, d store.Dialect) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	env := apptest.New(t, d)
-	a := env.App
-	operator := principal(t, env, "operator")
-	ags, _, err := a.Agreements.List(ctx, operator, agreement.Filter{State: agreement.Active, OperatorID: operator.OrgID}, store.NewPage(10, ""))
-	if err != nil || len(ags) != 1 {
-		t.Fatalf("the demo operator's agreements: %v, %v", ags, err)
+	f := &fixture{env: env, ws: env.App.Workspace, grants: map[sandbox.Rule]string{}}
+	for _, rule := range []sandbox.Rule{sandbox.Aggregate, sandbox.DP, sandbox.Review} {
+		f.grants[rule] = env.Grant(t, insurance(rule))
 	}
-	dir := a.Domain.Dir()
-	sb, err := sandbox.Open(ctx, workspace.SandboxConfig(a.DB, dir))
+	h, err := env.App.Demands.Held(context.Background(), f.grants[sandbox.Aggregate])
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sb.Close() })
-	f := &fixture{env: env, agreement: ags[0].ID, grants: demoGrants{}}
-	f.ws = workspace.New(a.DB, a.Ledger, a.Identity, a.Agreements, sb, f.grants, dir)
-	a.Agreements.OnExit(f.ws.ExitHook())
-	cat, err := a.Catalog.Get(ctx, access.System("test"), "social_insurance")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := a.Domain.Current(ctx, cat.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roles := map[string]sandbox.Role{"id_number": sandbox.PrivacyUnit, "name": sandbox.None, "employer_uscc": sandbox.Join,
-		"monthly_base_yuan": sandbox.Measure}
-	var cols []sandbox.Column
-	for _, fl := range cat.Fields {
-		role := roles[fl.Name]
-		if role == "" {
-			role = sandbox.Dimension
-		}
-		cols = append(cols, sandbox.Column{Name: fl.Name, Type: string(fl.Type), Role: role})
-	}
-	ds := sandbox.Dataset{Name: cat.Name, PrivacyUnit: cat.PrivacyUnit, Version: sandbox.Version{ID: v.ID, Path: a.Domain.File(v)}, Columns: cols}
-	add := func(id string, rule sandbox.Rule, dp *sandbox.DPSpec) {
-		f.grants[id] = workspace.Held{ID: id, OperatorID: operator.OrgID, AgreementID: f.agreement, DatasetIDs: []string{cat.ID}, State: "active",
-			ExpiresAt: time.Now().Add(24 * time.Hour), Spec: sandbox.Grant{ID: id, OrgID: operator.OrgID, Rule: rule, K: 10,
-				Datasets: []sandbox.Dataset{ds}, DP: dp}}
-	}
-	add("g-aggregate", sandbox.Aggregate, nil)
-	add("g-dp", sandbox.DP, &sandbox.DPSpec{Epsilon: 3, Delta: 1e-5, QueryEpsilon: 1, QueryDelta: 1e-6,
-		Bounds: map[string]sandbox.Bound{"monthly_base_yuan": {Lower: 0, Upper: 30000}}})
-	add("g-review", sandbox.Review, nil)
+	f.agreement = h.AgreementID
 	return f
 }
 
@@ -106,14 +80,14 @@ func TestWorkspace(t *testing.T) {
 			analyst, analyst2 := principal(t, f.env, "analyst"), principal(t, f.env, "analyst2")
 
 			// An aggregate answer, with groups too small suppressed, released with it.
-			ans, err := f.ws.Run(ctx, analyst, "g-aggregate", "SELECT district, gender, COUNT(*) AS n FROM social_insurance GROUP BY district, gender")
+			ans, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Aggregate], "SELECT district, gender, COUNT(*) AS n FROM social_insurance GROUP BY district, gender")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(ans.Rows) == 0 || ans.Release == nil || ans.Release.State != workspace.Released || !ans.Release.Automatic {
 				t.Fatalf("aggregate answer: %d rows, release %+v", len(ans.Rows), ans.Release)
 			}
-			fine, err := f.ws.Run(ctx, analyst, "g-aggregate", "SELECT district, birth_date, COUNT(*) AS n FROM social_insurance GROUP BY district, birth_date")
+			fine, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Aggregate], "SELECT district, birth_date, COUNT(*) AS n FROM social_insurance GROUP BY district, birth_date")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,19 +96,19 @@ func TestWorkspace(t *testing.T) {
 			}
 
 			// Art. 30: no training record, no sandbox.
-			_, err = f.ws.Run(ctx, analyst2, "g-aggregate", "SELECT COUNT(*) FROM social_insurance")
+			_, err = f.ws.Run(ctx, analyst2, f.grants[sandbox.Aggregate], "SELECT COUNT(*) FROM social_insurance")
 			if !errs.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "security training") || !strings.Contains(err.Error(), "confidentiality agreement") {
 				t.Fatalf("analyst2: %v", err)
 			}
 			for _, who := range []string{"operator", "bureau", "regulator"} {
-				if _, err := f.ws.Run(ctx, principal(t, f.env, who), "g-aggregate", "SELECT COUNT(*) FROM social_insurance"); !errs.Is(err, errs.Forbidden) {
+				if _, err := f.ws.Run(ctx, principal(t, f.env, who), f.grants[sandbox.Aggregate], "SELECT COUNT(*) FROM social_insurance"); !errs.Is(err, errs.Forbidden) {
 					t.Fatalf("%s ran a query: %v", who, err)
 				}
 			}
 
 			// dp: each query says what it cost and what is left; the fourth would overspend.
 			for i, left := range []float64{2, 1, 0} {
-				ans, err := f.ws.Run(ctx, analyst, "g-dp", "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+				ans, err := f.ws.Run(ctx, analyst, f.grants[sandbox.DP], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
 				if err != nil {
 					t.Fatalf("dp query %d: %v", i+1, err)
 				}
@@ -142,17 +116,17 @@ func TestWorkspace(t *testing.T) {
 					t.Fatalf("dp query %d: spent %v, left %v", i+1, ans.EpsilonSpent, ans.EpsilonLeft)
 				}
 			}
-			_, err = f.ws.Run(ctx, analyst, "g-dp", "SELECT COUNT(*) AS n FROM social_insurance")
+			_, err = f.ws.Run(ctx, analyst, f.grants[sandbox.DP], "SELECT COUNT(*) AS n FROM social_insurance")
 			if !errs.Is(err, errs.Forbidden) || sandbox.RuleOf(err) != "budget" {
 				t.Fatalf("overspending: %v", err)
 			}
-			hist, _, err := f.ws.History(ctx, analyst, "g-dp", store.NewPage(50, ""))
+			hist, _, err := f.ws.History(ctx, analyst, f.grants[sandbox.DP], store.NewPage(50, ""))
 			if err != nil || len(hist) != 4 || hist[0].Status != workspace.Refused || hist[0].Broke != "budget" || hist[1].EpsilonSpent != 1 {
 				t.Fatalf("dp history: %+v, %v", hist, err)
 			}
 
 			// review: kept in the domain until a reviewer releases it.
-			rev, err := f.ws.Run(ctx, analyst, "g-review", "SELECT district, AVG(monthly_base_yuan) AS base FROM social_insurance GROUP BY district")
+			rev, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Review], "SELECT district, AVG(monthly_base_yuan) AS base FROM social_insurance GROUP BY district")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,7 +171,7 @@ func TestWorkspace(t *testing.T) {
 
 			// A second review result waits when the agreement ends: the exit
 			// voids its request and deletes it with the workspace.
-			rev2, err := f.ws.Run(ctx, analyst, "g-review", "SELECT gender, COUNT(*) AS n FROM social_insurance GROUP BY gender")
+			rev2, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Review], "SELECT gender, COUNT(*) AS n FROM social_insurance GROUP BY gender")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,8 +199,8 @@ func TestWorkspace(t *testing.T) {
 			if got, _ := f.ws.Get(ctx, analyst, pending.ID); got.State != workspace.Void {
 				t.Fatalf("the pending request after the exit: %s", got.State)
 			}
-			_, err = f.ws.Run(ctx, analyst, "g-aggregate", "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
-			if !errs.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "no active authorized-operation agreement") {
+			_, err = f.ws.Run(ctx, analyst, f.grants[sandbox.Aggregate], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+			if !errs.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "is ended") {
 				t.Fatalf("a query after the exit: %v", err)
 			}
 			if _, err := f.ws.Download(ctx, analyst, rel.ID, workspace.CSV); err == nil {

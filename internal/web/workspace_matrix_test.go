@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"shuyu/internal/app/apptest"
+	"shuyu/internal/calendar"
+	"shuyu/internal/demand"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/workspace"
+)
+
+// The workspace's routes. Paths name an aggregate grant of the demo
+// operator, an answered review query and a pending release of another:
+// only its analysts query (analyst2 lacks the Art. 30 records) and ask
+// for releases, its analysts and manager read the history and download
+// (the release is decided before); the city's reviewers decide releases,
+// the county's reaching none of the city's. The routes come before the
+// governance routes, which end the demo agreement.
+func init() {
+	operatorStaff := []string{"analyst", "analyst2", "operator"}
+	releaseReaders := []string{"admin", "bureau", "regulator", "finance", "analyst", "analyst2", "operator"}
+	releaseListers := append([]string{"kuiwen"}, releaseReaders...)
+	comment := func(int64) any { return map[string]any{"comment": "审核意见"} }
+	fixtureHooks = append(fixtureHooks, workspaceFixtures)
+	fillHooks = append(fillHooks, fillWorkspacePath)
+	addToMatrix(map[string]expect{
+		"POST /api/v1/grants/{id}/queries": {allowed: []string{"analyst"}, body: func(int64) any {
+			return map[string]any{"sql": "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district"}
+		}},
+		"GET /api/v1/grants/{id}/queries": {allowed: operatorStaff},
+		"POST /api/v1/queries/{id}/release": {allowed: []string{"analyst", "analyst2"}, body: func(int64) any {
+			return map[string]any{"reason": "统计报告"}
+		}},
+		"GET /api/v1/releases":                  {allowed: releaseListers},
+		"GET /api/v1/releases/{id}":             {allowed: releaseReaders},
+		"POST /api/v1/releases/{id}/release":    {allowed: []string{"bureau"}, body: comment},
+		"POST /api/v1/releases/{id}/refuse":     {allowed: []string{"bureau"}, body: comment},
+		"GET /api/v1/releases/{id}/result.csv":  {allowed: operatorStaff},
+		"GET /api/v1/releases/{id}/result.xlsx": {allowed: operatorStaff},
+	})
+}
+
+func workspaceFixtures(t *testing.T, env *apptest.Env, ids map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	ids["grant"] = env.Grant(t, insuranceDemand(sandbox.Aggregate))
+	review := env.Grant(t, insuranceDemand(sandbox.Review))
+	analyst, err := env.App.Identity.PrincipalOf(ctx, "analyst")
+	must(t, err, true)
+	var answers []workspace.Answer
+	for _, q := range []string{"SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district",
+		"SELECT gender, COUNT(*) AS n FROM social_insurance GROUP BY gender"} {
+		ans, err := env.App.Workspace.Run(ctx, analyst, review, q)
+		must(t, err, true)
+		answers = append(answers, ans)
+	}
+	rel, err := env.App.Workspace.Request(ctx, analyst, answers[1].QueryID, workspace.RequestInput{Reason: "矩阵测试"})
+	must(t, err, true)
+	ids["query"], ids["release"] = answers[0].QueryID, rel.ID
+}
+
+// insuranceDemand asks for social_insurance's person-level fields under
+// rule, as the demo's analyst would.
+func insuranceDemand(rule sandbox.Rule) demand.Input {
+	return demand.Input{Title: "社保参保结构分析（" + string(rule) + "）", Scenario: "分区县、分性别的参保结构", Purpose: "就业形势研判",
+		EndsOn: calendar.DateOf(time.Now()).AddDays(60).String(), Rule: rule, K: 10,
+		Datasets: []demand.DatasetInput{{Dataset: "social_insurance", Fields: []demand.FieldInput{
+			{Name: "id_number", Role: sandbox.PrivacyUnit, Justification: "按人计数"},
+			{Name: "district", Role: sandbox.Dimension, Justification: "按区县分组"},
+			{Name: "gender", Role: sandbox.Dimension, Justification: "按性别分组"},
+			{Name: "birth_date", Role: sandbox.Dimension, Justification: "年龄结构"},
+			{Name: "monthly_base_yuan", Role: sandbox.Measure, Justification: "平均缴费基数"},
+		}}}}
+}
+
+func fillWorkspacePath(path, _ string, ids map[string]string) string {
+	switch {
+	case strings.HasPrefix(path, "/api/v1/grants/"):
+		return strings.Replace(path, "{id}", ids["grant"], 1)
+	case strings.HasPrefix(path, "/api/v1/queries/"):
+		return strings.Replace(path, "{id}", ids["query"], 1)
+	case strings.HasPrefix(path, "/api/v1/releases/"):
+		return strings.Replace(path, "{id}", ids["release"], 1)
+	}
+	return ""
+}
