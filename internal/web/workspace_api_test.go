@@ -166,7 +166,6 @@ func TestWorkspaceAPI(t *testing.T) {
 	}
 }
 
-
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
