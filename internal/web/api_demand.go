@@ -39,9 +39,9 @@ func (s *Server) demandRoutes() []route {
 			action: access.DemandFile, out: demand.Application{}, handle: s.withdrawDemand},
 		route{method: "GET", path: "/api/v1/grants", tag: "grants",
 			summary: "List grants: the caller's organization's (operators), those on a provider's data, or those before the units in reach",
-			action:  access.GrantRead, query: pageQuery, out: List[demand.Grant]{}, handle: s.listGrants},
+			action:  access.GrantRead, query: pageQuery, out: List[budgetedGrant]{}, handle: s.listGrants},
 		route{method: "GET", path: "/api/v1/grants/{id}", tag: "grants", summary: "One grant: its rule, parameters, granted columns with roles and masks, expiry and state",
-			action: access.GrantRead, out: demand.Grant{}, handle: s.getGrant},
+			action: access.GrantRead, out: budgetedGrant{}, handle: s.getGrant},
 		route{method: "POST", path: "/api/v1/grants/{id}/revoke", tag: "grants", summary: "Revoke an active grant, with the reason (the implementing unit): it runs nothing from now on",
 			action: access.GrantRevoke, in: reasonInput{}, out: demand.Grant{}, handle: s.revokeGrant},
 	)
@@ -107,11 +107,24 @@ func (s *Server) listGrants(_ http.ResponseWriter, r *http.Request, p access.Pri
 		return nil, err
 	}
 	items, next, err := s.Demands.Grants(r.Context(), p, pg)
-	return list(items, next), err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]budgetedGrant, len(items))
+	for i, g := range items {
+		if out[i], err = s.withBudget(r, g); err != nil {
+			return nil, err
+		}
+	}
+	return list(out, next), nil
 }
 
 func (s *Server) getGrant(_ http.ResponseWriter, r *http.Request, p access.Principal) (any, error) {
-	return s.Demands.GetGrant(r.Context(), p, r.PathValue("id"))
+	g, err := s.Demands.GetGrant(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return s.withBudget(r, g)
 }
 
 func (s *Server) revokeGrant(w http.ResponseWriter, r *http.Request, p access.Principal) (any, error) {

@@ -5,13 +5,31 @@ import (
 	"net/http"
 
 	"shuyu/internal/access"
+	"shuyu/internal/demand"
 	"shuyu/internal/fsm"
+	"shuyu/internal/sandbox"
 	"shuyu/internal/workspace"
 )
 
 // queryRequest is an analyst's query.
 type queryRequest struct {
 	SQL string `json:"sql"`
+}
+
+// budgetedGrant is a grant with what a dp grant has left of its budget.
+type budgetedGrant struct {
+	demand.Grant
+	EpsilonLeft *float64 `json:"epsilon_left,omitempty"`
+}
+
+func (s *Server) withBudget(r *http.Request, g demand.Grant) (budgetedGrant, error) {
+	out := budgetedGrant{Grant: g}
+	if g.Rule != sandbox.DP {
+		return out, nil
+	}
+	left, err := s.Workspace.EpsilonLeft(r.Context(), g.ID, g.EpsilonTotal, g.DeltaTotal)
+	out.EpsilonLeft = &left
+	return out, err
 }
 
 // workspaceRoutes are the routes of the analyst's workspace: queries in a

@@ -90,6 +90,18 @@ func TestWorkspaceAPI(t *testing.T) {
 					t.Fatalf("dp with %v left: %d %+v", left, status, a)
 				}
 			}
+			var grants struct {
+				Items []struct {
+					ID          string   `json:"id"`
+					EpsilonLeft *float64 `json:"epsilon_left"`
+				} `json:"items"`
+			}
+			env.Call(t, "GET", "/api/v1/grants", analyst, nil, &grants)
+			for _, g := range grants.Items {
+				if (g.ID == dp) != (g.EpsilonLeft != nil) || (g.ID == dp && *g.EpsilonLeft != 0) {
+					t.Fatalf("grant %s in the list: epsilon_left %v", g.ID, g.EpsilonLeft)
+				}
+			}
 			e = apiError{}
 			if status := query(analyst, dp, "SELECT COUNT(*) AS n FROM social_insurance", &e); status != http.StatusForbidden || !strings.Contains(e.Error.Message, "budget") {
 				t.Fatalf("overspending: %d %+v", status, e)

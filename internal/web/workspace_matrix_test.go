@@ -26,7 +26,9 @@ func init() {
 	releaseListers := append([]string{"kuiwen"}, releaseReaders...)
 	comment := func(int64) any { return map[string]any{"comment": "审核意见"} }
 	fixtureHooks = append(fixtureHooks, workspaceFixtures)
-	fillHooks = append(fillHooks, fillWorkspacePath)
+	// Before demand's hook, which fills every grant path with its own grant
+	// (which the matrix revokes).
+	fillHooks = append([]func(string, string, map[string]string) string{fillWorkspacePath}, fillHooks...)
 	addToMatrix(map[string]expect{
 		"POST /api/v1/grants/{id}/queries": {allowed: []string{"analyst"}, body: func(int64) any {
 			return map[string]any{"sql": "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district"}
@@ -47,7 +49,7 @@ func init() {
 func workspaceFixtures(t *testing.T, env *apptest.Env, ids map[string]string) {
 	t.Helper()
 	ctx := context.Background()
-	ids["grant"] = env.Grant(t, insuranceDemand(sandbox.Aggregate))
+	ids["ws-grant"] = env.Grant(t, insuranceDemand(sandbox.Aggregate))
 	review := env.Grant(t, insuranceDemand(sandbox.Review))
 	analyst, err := env.App.Identity.PrincipalOf(ctx, "analyst")
 	must(t, err, true)
@@ -60,7 +62,7 @@ func workspaceFixtures(t *testing.T, env *apptest.Env, ids map[string]string) {
 	}
 	rel, err := env.App.Workspace.Request(ctx, analyst, answers[1].QueryID, workspace.RequestInput{Reason: "矩阵测试"})
 	must(t, err, true)
-	ids["query"], ids["release"] = answers[0].QueryID, rel.ID
+	ids["ws-query"], ids["ws-release"] = answers[0].QueryID, rel.ID
 }
 
 // insuranceDemand asks for social_insurance's person-level fields under
@@ -79,12 +81,12 @@ func insuranceDemand(rule sandbox.Rule) demand.Input {
 
 func fillWorkspacePath(path, _ string, ids map[string]string) string {
 	switch {
-	case strings.HasPrefix(path, "/api/v1/grants/"):
-		return strings.Replace(path, "{id}", ids["grant"], 1)
+	case strings.HasPrefix(path, "/api/v1/grants/") && strings.HasSuffix(path, "/queries"):
+		return strings.Replace(path, "{id}", ids["ws-grant"], 1)
 	case strings.HasPrefix(path, "/api/v1/queries/"):
-		return strings.Replace(path, "{id}", ids["query"], 1)
+		return strings.Replace(path, "{id}", ids["ws-query"], 1)
 	case strings.HasPrefix(path, "/api/v1/releases/"):
-		return strings.Replace(path, "{id}", ids["release"], 1)
+		return strings.Replace(path, "{id}", ids["ws-release"], 1)
 	}
 	return ""
 }
