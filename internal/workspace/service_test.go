@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,6 +122,30 @@ func TestWorkspace(t *testing.T) {
 			_, err = f.ws.Run(ctx, analyst, f.grants[sandbox.DP], "SELECT COUNT(*) AS n FROM social_insurance")
 			if !errs.Is(err, errs.Forbidden) || sandbox.RuleOf(err) != "budget" {
 				t.Fatalf("overspending: %v", err)
+			}
+			// Queries spending at once in another dp grant: exactly as many
+			// as the budget holds are answered.
+			in := insurance(sandbox.DP)
+			in.Title = "并发预算测试"
+			concurrent := f.env.Grant(t, in)
+			var answered, overspent atomic.Int64
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Go(func() {
+					_, err := f.ws.Run(ctx, analyst, concurrent, fmt.Sprintf("SELECT district, COUNT(*) AS n%d FROM social_insurance GROUP BY district", i))
+					switch {
+					case err == nil:
+						answered.Add(1)
+					case sandbox.RuleOf(err) == "budget":
+						overspent.Add(1)
+					default:
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if left, _ := f.ws.EpsilonLeft(ctx, concurrent, 3, 1e-5); answered.Load() != 3 || overspent.Load() != 5 || left != 0 {
+				t.Fatalf("8 queries at once on ε = 3 at 1 each: %d answered, %d refused, %v left", answered.Load(), overspent.Load(), left)
 			}
 			hist, _, err := f.ws.History(ctx, analyst, f.grants[sandbox.DP], store.NewPage(50, ""))
 			if err != nil || len(hist) != 4 || hist[0].Status != workspace.Refused || hist[0].Broke != "budget" || hist[1].EpsilonSpent != 1 {
