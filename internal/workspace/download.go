@@ -7,7 +7,9 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -36,8 +38,11 @@ type kept struct {
 // it is the one whose hash was recorded.
 func (s *Service) read(org, queryID, sum string) (kept, error) {
 	raw, err := os.ReadFile(filepath.Join(sandbox.ResultsDir(s.domainDir, org), queryID+".json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return kept{}, errs.E(errs.NotFound, "the result of query %s is no longer kept in the domain: the operator's workspace was deleted when its agreement ended", queryID)
+	}
 	if err != nil {
-		return kept{}, errs.Wrap(err, "the result of query %s is no longer kept in the domain", queryID)
+		return kept{}, fmt.Errorf("workspace: the kept result of query %s: %w", queryID, err)
 	}
 	if h := sha256.Sum256(raw); hex.EncodeToString(h[:]) != sum {
 		return kept{}, fmt.Errorf("workspace: the kept result of query %s does not match its recorded SHA-256", queryID)

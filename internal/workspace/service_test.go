@@ -230,7 +230,7 @@ func TestWorkspace(t *testing.T) {
 			if !errs.Is(err, errs.Forbidden) || !strings.Contains(err.Error(), "is ended") {
 				t.Fatalf("a query after the exit: %v", err)
 			}
-			if _, err := f.ws.Download(ctx, analyst, rel.ID, workspace.CSV); err == nil {
+			if _, err := f.ws.Download(ctx, analyst, rel.ID, workspace.CSV); !errs.Is(err, errs.NotFound) {
 				t.Fatal("a result deleted with the workspace still downloads")
 			}
 		})
