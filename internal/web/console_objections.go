@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 
+	"shuyu/internal/errs"
 	"shuyu/internal/fsm"
 	"shuyu/internal/tender"
 )
@@ -14,8 +15,10 @@ import (
 // selection) or dismisses it, with the resolution.
 
 type objectionPage struct {
-	O          tender.Objection
-	A          tender.Announcement
+	O tender.Objection
+	A tender.Announcement
+	// Public: the reader reaches the announcement on the portal only.
+	Public     bool
 	Step       string
 	Resolution string
 }
@@ -25,8 +28,14 @@ func (c *console) loadObjectionPage(r *http.Request, v *view) (objectionPage, er
 	if err != nil {
 		return objectionPage{}, err
 	}
+	// The filer may be outside the unit's jurisdiction, and so not reach
+	// the announcement in the console; it is public, as the portal shows it.
 	a, err := c.Tender.Get(r.Context(), *v.User, o.AnnouncementID)
-	return objectionPage{O: o, A: a}, err
+	public := errs.Is(err, errs.Forbidden)
+	if public {
+		a, err = c.Tender.PublicOne(r.Context(), o.AnnouncementID)
+	}
+	return objectionPage{O: o, A: a, Public: public}, err
 }
 
 func (c *console) objectionShow(w http.ResponseWriter, r *http.Request, v *view) {
