@@ -17,8 +17,11 @@ import (
 // whole pipeline and, in the same run, the same query on raw DuckDB over
 // the same Parquet file with the same threads, and reports their ratio
 // (overhead-ratio, goal ≤ 1.2) and the time to parse, analyze, rewrite and
-// render the query (analyze-ns/op as the median, goal < 2 ms). Rows come
-// from SHUYU_BENCH_ROWS (default 1,000,000).
+// render the query (analyze-ns/op as the median, goal < 2 ms). With
+// SHUYU_TEST_POSTGRES it also loads the rows into PostgreSQL and runs the
+// query there (postgres-ratio: the pipeline's time over PostgreSQL's). Rows
+// come from SHUYU_BENCH_ROWS (default 1,000,000). The runs alternate, so
+// that the load of the machine weighs on each alike.
 func BenchmarkSandboxAggregate(b *testing.B) {
 	rows := 1_000_000
 	if s := os.Getenv("SHUYU_BENCH_ROWS"); s != "" {
@@ -70,13 +73,17 @@ func BenchmarkSandboxAggregate(b *testing.B) {
 		}
 		rs.Close()
 	}
-	// warm both: the version's preparation and the file cache
+	runPG := benchPostgres(b, raw, files["social_insurance"], q)
+	// warm all: the version's preparation and the caches
 	if _, err := sb.Query(ctx, g, Request{SQL: q}); err != nil {
 		b.Fatal(err)
 	}
 	runRaw()
+	if runPG != nil {
+		runPG()
+	}
 
-	var pipeline, direct time.Duration
+	var pipeline, direct, pg time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
@@ -85,8 +92,13 @@ func BenchmarkSandboxAggregate(b *testing.B) {
 		}
 		t1 := time.Now()
 		runRaw()
+		t2 := time.Now()
+		if runPG != nil {
+			runPG()
+		}
 		pipeline += t1.Sub(t0)
-		direct += time.Since(t1)
+		direct += t2.Sub(t1)
+		pg += time.Since(t2)
 	}
 	b.StopTimer()
 	var analyze []time.Duration
@@ -102,5 +114,9 @@ func BenchmarkSandboxAggregate(b *testing.B) {
 	b.ReportMetric(float64(pipeline.Milliseconds())/float64(b.N), "pipeline-ms/op")
 	b.ReportMetric(float64(direct.Milliseconds())/float64(b.N), "raw-ms/op")
 	b.ReportMetric(float64(analyze[len(analyze)/2]), "analyze-ns/op")
+	if runPG != nil {
+		b.ReportMetric(float64(pipeline)/float64(pg), "postgres-ratio")
+		b.ReportMetric(float64(pg.Milliseconds())/float64(b.N), "postgres-ms/op")
+	}
 	b.ReportMetric(float64(rows), "rows")
 }
