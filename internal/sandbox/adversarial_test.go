@@ -215,6 +215,14 @@ var attacks = []attack{
 	// Error side channels.
 	{side, "overflow reached only for some rows", Aggregate, `SELECT district, sum(monthly_base_yuan * 9223372036854775) FROM social_insurance GROUP BY district`, nil},
 	{side, "strptime of a dimension", Aggregate, `SELECT strptime(district, '%Y') AS d, count(*) FROM social_insurance GROUP BY d`, nil},
+	{side, "division by zero for one base", Aggregate, `SELECT district, sum(monthly_base_yuan // (monthly_base_yuan - 12345)) FROM social_insurance GROUP BY district`, nil},
+	{side, "division by a group's count", Aggregate, `SELECT district, sum(monthly_base_yuan) / (count(*) - 300) AS x FROM social_insurance GROUP BY district`, nil},
+	{side, "failed cast of a dimension in WHERE", Aggregate, `SELECT count(*) FROM social_insurance WHERE CAST(district AS INTEGER) = 1`, nil},
+	{side, "failed cast of a dimension grouped", Aggregate, `SELECT CAST(gender AS INTEGER) AS g, count(*) FROM social_insurance GROUP BY g`, nil},
+	{side, "narrowing cast of a measure", Aggregate, `SELECT district, sum(CAST(monthly_base_yuan AS TINYINT)) FROM social_insurance GROUP BY district`, nil},
+	{side, "date arithmetic overflow for old birth dates", Aggregate, `SELECT district, count(*) FROM social_insurance WHERE birth_date - INTERVAL 2000000 YEAR < DATE '1970-01-01' GROUP BY district`, nil},
+	{side, "string to date of a dimension", Aggregate, `SELECT CAST(district AS DATE) AS d, count(*) FROM social_insurance GROUP BY d`, nil},
+	{side, "implicit cast of a dimension in a comparison", Aggregate, `SELECT count(*) FROM social_insurance WHERE district = 1`, nil},
 }
 
 func TestAdversarial(t *testing.T) {
@@ -258,6 +266,9 @@ func TestAdversarial(t *testing.T) {
 	total := 0
 	for _, n := range counts {
 		total += n
+	}
+	if total < 80 {
+		t.Errorf("%d adversarial cases; the suite needs at least 80", total)
 	}
 	t.Logf("adversarial cases by category: %v (total %d)", counts, total)
 }
