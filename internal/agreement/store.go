@@ -39,7 +39,7 @@ func scanAgreement(row interface{ Scan(...any) error }) (Agreement, error) {
 	}
 	a.State = fsm.State(state)
 	a.StartsAt, a.EndsAt, a.CreatedAt, a.UpdatedAt = a.StartsAt.UTC(), a.EndsAt.UTC(), a.CreatedAt.UTC(), a.UpdatedAt.UTC()
-	a.SignedAt, a.ActivatedAt, a.EndedAt = plan.TimePtr(signed), plan.TimePtr(activated), plan.TimePtr(ended)
+	a.SignedAt, a.ActivatedAt, a.EndedAt = store.TimePtr(signed), store.TimePtr(activated), store.TimePtr(ended)
 	if d.Date != "" {
 		a.Decision = &d
 	}

@@ -192,9 +192,9 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	defer a.startJobs(ctx)()
-	defer a.Quality.Start(ctx)()
-	defer a.Inbox.Start(ctx)()
+	defer background(ctx, a.jobs)()
+	defer background(ctx, a.Quality.Run)()
+	defer background(ctx, a.Inbox.Run)()
 	a.Config.Log.Info("serving", "addr", ln.Addr().String(), "db", a.DB.String())
 	if ready != nil {
 		ready(ln.Addr().String())

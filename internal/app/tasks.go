@@ -117,39 +117,45 @@ func sourceSealer(cfg Config) (*ingest.Sealer, error) {
 	return ingest.NewSealer(key, cfg.LedgerSuite == "sm2")
 }
 
-// startJobs runs the background work of a serve process until ctx ends or
-// the returned function is called (which waits for it): due pulls, the
-// steps dates trigger in the authorization procedure, and the hourly sweep
-// of what interrupted writes left in the domain. Each job is safe in
-// several processes at once.
-func (a *App) startJobs(ctx context.Context) (stop func()) {
+// background runs run until ctx ends or the returned function is called,
+// which waits for it to return: serve stops its jobs before it closes the
+// store and the data engine they use.
+func background(ctx context.Context, run func(context.Context)) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(a.Config.PullEvery)
-		defer tick.Stop()
-		swept := time.Now()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			if _, err := a.Ingest.PullDue(ctx); err != nil && ctx.Err() == nil {
-				a.Config.Log.Error("scheduled pulls", "err", err)
-			}
-			a.tickGovernance(ctx)
-			if time.Since(swept) > time.Hour {
-				if err := a.Domain.Sweep(ctx); err != nil {
-					a.Config.Log.Error("sweeping the domain", "err", err)
-				}
-				swept = time.Now()
-			}
-		}
+		run(ctx)
 	}()
 	return func() {
 		cancel()
 		<-done
+	}
+}
+
+// jobs does the background work of a serve process until ctx ends: due
+// pulls, the steps dates trigger in the authorization procedure, and the
+// hourly sweep of what interrupted writes left in the domain. Each job is
+// safe in several processes at once.
+func (a *App) jobs(ctx context.Context) {
+	tick := time.NewTicker(a.Config.PullEvery)
+	defer tick.Stop()
+	swept := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if _, err := a.Ingest.PullDue(ctx); err != nil && ctx.Err() == nil {
+			a.Config.Log.Error("scheduled pulls", "err", err)
+		}
+		a.tickGovernance(ctx)
+		if time.Since(swept) > time.Hour {
+			if err := a.Domain.Sweep(ctx); err != nil {
+				a.Config.Log.Error("sweeping the domain", "err", err)
+			}
+			swept = time.Now()
+		}
 	}
 }

@@ -32,7 +32,7 @@ func scanDemand(row interface{ Scan(...any) error }) (Application, error) {
 	if err != nil {
 		return a, err
 	}
-	a.State, a.DecidedAt = fsm.State(state), plan.TimePtr(decided)
+	a.State, a.DecidedAt = fsm.State(state), store.TimePtr(decided)
 	a.SubmittedAt, a.DueAt, a.CreatedAt, a.UpdatedAt = a.SubmittedAt.UTC(), a.DueAt.UTC(), a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return a, json.Unmarshal([]byte(request), &a.Request)
 }
@@ -145,7 +145,7 @@ func scanGrant(row interface{ Scan(...any) error }) (grantRow, error) {
 	if err != nil {
 		return g, err
 	}
-	g.Rule, g.EndedAt = sandbox.Rule(rule), plan.TimePtr(ended)
+	g.Rule, g.EndedAt = sandbox.Rule(rule), store.TimePtr(ended)
 	g.ExpiresAt, g.CreatedAt = g.ExpiresAt.UTC(), g.CreatedAt.UTC()
 	if err := json.Unmarshal([]byte(spec), &g.spec); err != nil {
 		return g, fmt.Errorf("demand: spec of grant %s: %w", g.ID, err)

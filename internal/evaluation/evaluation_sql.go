@@ -32,7 +32,7 @@ func scanEvaluation(row interface{ Scan(...any) error }) (Evaluation, error) {
 		&submitted, &graded, &finalised, &score, &e.Grade, &e.Conclusion, &e.UpdatedAt)
 	e.State = fsm.State(state)
 	e.AnswerDueAt, e.OpenedAt, e.UpdatedAt = e.AnswerDueAt.UTC(), e.OpenedAt.UTC(), e.UpdatedAt.UTC()
-	e.SubmittedAt, e.GradedAt, e.FinalisedAt = timePtr(submitted), timePtr(graded), timePtr(finalised)
+	e.SubmittedAt, e.GradedAt, e.FinalisedAt = store.TimePtr(submitted), store.TimePtr(graded), store.TimePtr(finalised)
 	if score.Valid {
 		e.Score = &score.Float64
 	}
@@ -77,7 +77,7 @@ func (s *Service) loadItems(ctx context.Context, q store.Querier, e *Evaluation)
 			rows.Close()
 			return err
 		}
-		it.AnsweredAt, it.ScoredAt = timePtr(answered), timePtr(scored)
+		it.AnsweredAt, it.ScoredAt = store.TimePtr(answered), store.TimePtr(scored)
 		if points.Valid {
 			it.Points = &points.Float64
 		}
@@ -172,14 +172,6 @@ func (s *Service) events(ctx context.Context, objectType, objectID string) ([]Ev
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-func timePtr(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
 }
 
 // file returns one evidence file of an owner.

@@ -30,7 +30,7 @@ func scanRectification(row interface{ Scan(...any) error }) (Rectification, erro
 		&r.CreatedBy, &r.CreatedAt, &closed, &r.UpdatedAt)
 	r.State = fsm.State(state)
 	r.DueAt, r.CreatedAt, r.UpdatedAt = r.DueAt.UTC(), r.CreatedAt.UTC(), r.UpdatedAt.UTC()
-	r.SubmittedAt, r.ClosedAt = timePtr(submitted), timePtr(closed)
+	r.SubmittedAt, r.ClosedAt = store.TimePtr(submitted), store.TimePtr(closed)
 	return r, err
 }
 

@@ -359,8 +359,10 @@ func TestRunGathersAfterTouch(t *testing.T) {
 			defer mu.Unlock()
 			return slices.Clone(items), nil
 		})
-		stop := s.Start(ctx)
-		defer stop()
+		ctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { s.Run(ctx); close(done) }()
+		defer func() { cancel(); <-done }()
 		waitFor := func(want int) {
 			t.Helper()
 			deadline := time.Now().Add(10 * time.Second)

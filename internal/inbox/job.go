@@ -68,18 +68,3 @@ func (s *Service) age(ctx context.Context) (time.Duration, error) {
 	}
 	return s.db.Now().Sub(at.Time), nil
 }
-
-// Start runs Run in the background until ctx ends or the returned function
-// is called, which waits for it to stop.
-func (s *Service) Start(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.Run(ctx)
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}

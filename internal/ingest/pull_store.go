@@ -29,17 +29,9 @@ func scanSource(row interface{ Scan(...any) error }, now time.Time) (Source, err
 	src.interval = time.Duration(seconds) * time.Second
 	src.Interval = src.interval.String()
 	src.Running = lease.Valid && lease.Time.After(now)
-	src.LastAttemptAt, src.LastSuccessAt = utcOrNil(attempt), utcOrNil(success)
+	src.LastAttemptAt, src.LastSuccessAt = store.TimePtr(attempt), store.TimePtr(success)
 	src.NextRunAt, src.CreatedAt = src.NextRunAt.UTC(), src.CreatedAt.UTC()
 	return src, json.Unmarshal([]byte(columns), &src.Columns)
-}
-
-func utcOrNil(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
 }
 
 func insertSource(ctx context.Context, tx *store.Tx, src Source) error {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"shuyu/internal/errs"
 	"shuyu/internal/fsm"
@@ -36,7 +35,7 @@ func scanPlan(row interface{ Scan(...any) error }) (Plan, error) {
 	}
 	p.Mode, p.State = Mode(mode), fsm.State(state)
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
-	p.ApprovedAt, p.FilingDueAt, p.FiledAt = TimePtr(approved), TimePtr(dueAt), TimePtr(filedAt)
+	p.ApprovedAt, p.FilingDueAt, p.FiledAt = store.TimePtr(approved), store.TimePtr(dueAt), store.TimePtr(filedAt)
 	if d.Date != "" {
 		p.Decision = &d
 	}
@@ -47,15 +46,6 @@ func scanPlan(row interface{ Scan(...any) error }) (Plan, error) {
 		return p, fmt.Errorf("plan %s: consulted: %w", p.ID, err)
 	}
 	return p, nil
-}
-
-// TimePtr turns a nullable time into a UTC pointer.
-func TimePtr(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
 }
 
 // getPlan reads a plan version with its data scope, locking the row with

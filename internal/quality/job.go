@@ -101,19 +101,3 @@ func (s *Service) lease(ctx context.Context, versionID, sha, holder string) (boo
 	})
 	return taken, err
 }
-
-// Start runs Run in the background until ctx ends or the returned function
-// is called, which waits for it to stop: serve calls it, so that no
-// assessment is cut off by the engine closing.
-func (s *Service) Start(ctx context.Context) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.Run(ctx)
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
@@ -32,16 +31,8 @@ func scanTicket(row interface{ Scan(...any) error }) (Ticket, error) {
 		&t.AnsweredBy, &answered, &t.Resolution, &resolved, &t.ClosedBy, &closed, &t.UpdatedAt)
 	t.Kind, t.State = TicketKind(kind), State(state)
 	t.FiledAt, t.DueAt, t.UpdatedAt = t.FiledAt.UTC(), t.DueAt.UTC(), t.UpdatedAt.UTC()
-	t.AnsweredAt, t.ResolvedAt, t.ClosedAt = timePtr(answered), timePtr(resolved), timePtr(closed)
+	t.AnsweredAt, t.ResolvedAt, t.ClosedAt = store.TimePtr(answered), store.TimePtr(resolved), store.TimePtr(closed)
 	return t, err
-}
-
-func timePtr(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	u := t.Time.UTC()
-	return &u
 }
 
 // getTicket reads a ticket, locking it with lock (tx.ForUpdate) if asked.

@@ -170,3 +170,12 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 
 // NewID returns a new time-ordered identifier (UUIDv7 text).
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// TimePtr turns a nullable time column into a UTC pointer, nil for NULL.
+func TimePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}

@@ -154,7 +154,7 @@ func scanObjection(row scanner) (Objection, error) {
 	)
 	err := row.Scan(&o.ID, &o.AnnouncementID, &state, &o.Text, &o.FiledBy, &o.FiledByName, &o.FilerOrgID, &o.FiledAt,
 		&o.Resolution, &o.ResolvedBy, &resolved)
-	o.State, o.FiledAt, o.ResolvedAt = fsm.State(state), o.FiledAt.UTC(), plan.TimePtr(resolved)
+	o.State, o.FiledAt, o.ResolvedAt = fsm.State(state), o.FiledAt.UTC(), store.TimePtr(resolved)
 	return o, err
 }
 

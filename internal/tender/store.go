@@ -34,7 +34,7 @@ func scanAnnouncement(row interface{ Scan(...any) error }) (Announcement, error)
 	}
 	a.Method, a.State = Method(method), fsm.State(state)
 	a.DeadlineAt, a.CreatedAt, a.UpdatedAt = a.DeadlineAt.UTC(), a.CreatedAt.UTC(), a.UpdatedAt.UTC()
-	a.PublishedAt, a.PublicityFrom, a.PublicityUntil = plan.TimePtr(published), plan.TimePtr(pubFrom), plan.TimePtr(pubTil)
+	a.PublishedAt, a.PublicityFrom, a.PublicityUntil = store.TimePtr(published), store.TimePtr(pubFrom), store.TimePtr(pubTil)
 	if err := json.Unmarshal([]byte(invited), &a.Invited); err != nil {
 		return a, fmt.Errorf("announcement %s: invited: %w", a.ID, err)
 	}
