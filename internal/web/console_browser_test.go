@@ -119,12 +119,12 @@ type roleSight struct {
 }
 
 var (
-	navOfficer = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "evaluations",
+	navOfficer = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
 		"orgs", "org-new", "ledger", "account"}
-	navProvider  = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "announcements", "orgs", "ledger", "account"}
-	navOperator  = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "evaluations", "orgs", "ledger", "account"}
-	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "orgs", "account"}
-	navRegulator = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "evaluations",
+	navProvider  = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "announcements", "demands", "orgs", "ledger", "account"}
+	navOperator  = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "evaluations", "orgs", "ledger", "account"}
+	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "orgs", "account"}
+	navRegulator = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
 		"orgs", "ledger", "account"}
 )
 
@@ -252,7 +252,7 @@ func checkEnglishAndSignOut(t *testing.T, ctx context.Context, base string) {
 	labels := textsOf(t, ctx, "[data-nav]")
 	lang := eval[string](t, ctx, `document.documentElement.lang`)
 	if want := []string{"Dashboard", "Inbox", "Catalog", "Corrections & objections", "Supply evaluation", "Plans",
-		"Announcements", "Agreements", "Evaluations", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
+		"Announcements", "Agreements", "Data demands", "Evaluations", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
 		t.Errorf("in English the navigation reads %v (lang %q), want %v", labels, lang, want)
 	}
 	if at := location(t, ctx); at != base+"/console" {

@@ -34,6 +34,7 @@ var navItems = []navItem{
 	{id: "plans", path: "/console/plans", action: access.PlanRead},
 	{id: "announcements", path: "/console/announcements", action: access.AnnouncementRead},
 	{id: "agreements", path: "/console/agreements", action: access.AgreementRead},
+	{id: "demands", path: "/console/demands", action: access.DemandRead},
 	{id: "evaluations", path: "/console/evaluations", action: access.EvaluationRead},
 	{id: "orgs", path: "/console/orgs", action: access.OrgRead},
 	{id: "org-new", path: "/console/orgs/new", action: access.OrgCreate},

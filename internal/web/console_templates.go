@@ -101,6 +101,7 @@ func templateFuncs(lang string) template.FuncMap {
 	}
 	maps.Copy(fm, dataFuncs(lang))
 	maps.Copy(fm, govFuncs(lang))
+	maps.Copy(fm, sandboxFuncs(lang))
 	return fm
 }
 
