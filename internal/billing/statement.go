@@ -144,6 +144,10 @@ func (s *Service) gather(ctx context.Context, month string, year int, usage []Us
 			if err != nil {
 				return nil, err
 			}
+			if month < ag.StartsOn[:7] || month > ag.EndsOn[:7] {
+				return nil, errs.E(errs.Invalid, "%s: product %s is billed under agreement %s, whose term (%s to %s) does not reach into %s",
+					at, u.ProductID, ag.ID, ag.StartsOn, ag.EndsOn, month)
+			}
 			r = &run{ag: ag, lines: map[string][]Line{}, providerCalls: map[string]int64{}}
 			runs[c.AgreementID] = r
 		}

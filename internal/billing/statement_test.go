@@ -57,6 +57,11 @@ func TestStatements(t *testing.T) {
 		_, err = e.billing.Issue(ctx, sys(), "2026-03", bad)
 		wantErr(t, "an unpriced product", err, errs.Invalid, "usage[1]", "no price cap")
 
+		early := []billing.Usage{usage[0]}
+		early[0].Month = "2026-02"
+		_, err = e.billing.Issue(ctx, sys(), "2026-02", early)
+		wantErr(t, "a month before the agreement", err, errs.Invalid, "does not reach into 2026-02")
+
 		issued, err := e.billing.Issue(ctx, sys(), "2026-03", usage)
 		if err != nil {
 			t.Fatal(err)
