@@ -74,7 +74,7 @@ func (s *Server) governanceRoutes() []route {
 			out: List[tender.Application]{}, handle: s.listApplications},
 		route{method: "GET", path: "/api/v1/applications/{id}", tag: "applications", summary: "One application with its evidence, eligibility findings and (for the unit) scores",
 			action: access.ApplicationRead, out: tender.Application{}, handle: s.getApplication},
-		route{method: "GET", path: "/api/v1/applications/{id}/files/{file}", tag: "applications", summary: "Download an evidence file",
+		route{method: "GET", path: "/api/v1/applications/{id}/files/{file}", tag: "applications", summary: "Download an evidence file of an application; Repr-Digest carries its SHA-256",
 			action: access.ApplicationRead, download: "application/octet-stream", handle: s.applicationFile},
 		route{method: "POST", path: "/api/v1/applications/{id}/eligibility", tag: "selection",
 			summary: "Record the eligibility check of all seven Art. 13 items (a note for each that fails): eligible when all pass",

@@ -150,20 +150,13 @@ func (s *Server) getApplication(_ http.ResponseWriter, r *http.Request, p access
 	return s.Tender.Application(r.Context(), p, r.PathValue("id"))
 }
 
-// applicationFile streams an evidence file with its media type.
+// applicationFile streams an evidence file of an application.
 func (s *Server) applicationFile(w http.ResponseWriter, r *http.Request, p access.Principal) (any, error) {
 	f, rc, err := s.Tender.OpenFile(r.Context(), p, r.PathValue("id"), r.PathValue("file"))
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", f.MediaType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
-	w.Header().Set("Content-Length", strconv.FormatInt(f.Bytes, 10))
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
-		s.Log.WarnContext(r.Context(), "evidence download cut short", "file", f.ID, "err", err)
-	}
+	s.sendEvidence(w, r, evidenceFile{id: f.ID, filename: f.Filename, mediaType: f.MediaType, size: f.Bytes, sha256: f.SHA256}, rc)
 	return nil, nil
 }
 

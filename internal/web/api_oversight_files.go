@@ -74,20 +74,31 @@ func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 	return decode(w, r, v)
 }
 
-// sendFile streams an evidence file, named for saving and with its SHA-256
-// (RFC 9530 Repr-Digest), so that whoever downloads it can check it.
+// sendFile streams an evaluation's or a rectification's evidence file.
 func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, f evaluation.File, body io.ReadCloser) {
+	s.sendEvidence(w, r, evidenceFile{id: f.ID, filename: f.Filename, mediaType: f.MediaType, size: f.Size, sha256: f.SHA256}, body)
+}
+
+// evidenceFile is what a download of an evidence file is sent with.
+type evidenceFile struct {
+	id, filename, mediaType, sha256 string
+	size                            int64
+}
+
+// sendEvidence streams an evidence file, named for saving and with its
+// SHA-256 (RFC 9530 Repr-Digest), so that whoever downloads it can check it.
+func (s *Server) sendEvidence(w http.ResponseWriter, r *http.Request, f evidenceFile, body io.ReadCloser) {
 	defer body.Close()
 	h := w.Header()
-	h.Set("Content-Type", f.MediaType)
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
-	if sum, err := hex.DecodeString(f.SHA256); err == nil {
+	h.Set("Content-Type", f.mediaType)
+	h.Set("Content-Length", strconv.FormatInt(f.size, 10))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.filename}))
+	if sum, err := hex.DecodeString(f.sha256); err == nil {
 		h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
 	}
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, body); err != nil {
 		// The answer has begun; all that is left is to say so in the log.
-		s.Log.WarnContext(r.Context(), "evidence download cut short", "file", f.ID, "err", err)
+		s.Log.WarnContext(r.Context(), "evidence download cut short", "file", f.id, "err", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -124,7 +125,8 @@ func TestGovernanceAPI(t *testing.T) {
 				content, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				sum := sha256.Sum256(content)
-				if resp.StatusCode != http.StatusOK || hex.EncodeToString(sum[:]) != f.SHA256 || resp.Header.Get("Content-Type") != "application/pdf" {
+				if resp.StatusCode != http.StatusOK || hex.EncodeToString(sum[:]) != f.SHA256 || resp.Header.Get("Content-Type") != "application/pdf" ||
+					resp.Header.Get("Repr-Digest") != "sha-256=:"+base64.StdEncoding.EncodeToString(sum[:])+":" {
 					t.Errorf("download: %d %s, hash %x, want %s", resp.StatusCode, resp.Header.Get("Content-Type"), sum, f.SHA256)
 				}
 			}
