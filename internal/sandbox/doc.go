@@ -19,6 +19,10 @@
 //     qualified as bound, and each aggregation of dataset rows split into a
 //     grouped statement that counts the distinct privacy units of every
 //     group and an outer one that reads only groups that pass the rule.
+//     Counting distinct units is what costs: where each row is its own
+//     unit a count of rows is one, and where few units have several rows
+//     the repeats are counted over a small file of those rows alone
+//     (prepare.go) and taken off the count of rows.
 //   - execute (session.go): only statements rendered from the analyzed
 //     tree run, on the grant's own in-memory engine that can read the
 //     grant's version files and nothing else, with memory, thread, time
@@ -30,7 +34,8 @@
 //     spend a budget that never refreshes (budget.go).
 //
 // It owns the rules of analysis, the prepared copies of versions (with
-// privacy-unit ordinals) under DataDir/domain/sandbox, and the results
+// privacy-unit ordinals, and the rows of units with several rows apart)
+// under DataDir/domain/sandbox, and the results
 // area DataDir/domain/workspaces/<org>/results of review grants.
 //
 // It never stores grants, budgets or audit history itself (package

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -22,7 +23,14 @@ const MaxSQL = 64 << 10
 // own that holds no data, cannot reach files or the network and cannot be
 // reconfigured: parsing is the one step that sees the raw text, and it runs
 // where nothing can be read. It parses exactly the dialect that executes.
-type parser struct{ db *sql.DB }
+// Its statements are prepared once: preparing costs more than parsing a
+// query.
+type parser struct {
+	db *sql.DB
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
 
 func openParser(ctx context.Context) (*parser, error) {
 	connector, err := duckdb.NewConnector("", nil)
@@ -43,7 +51,23 @@ func openParser(ctx context.Context) (*parser, error) {
 			return nil, fmt.Errorf("sandbox: parser engine: %s: %w", stmt, err)
 		}
 	}
-	return &parser{db: db}, nil
+	return &parser{db: db, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// run runs one of the parser's statements, prepared the first time.
+func (p *parser) run(ctx context.Context, query string, args []any, dest ...any) error {
+	p.mu.Lock()
+	st, ok := p.stmts[query]
+	if !ok {
+		var err error
+		if st, err = p.db.PrepareContext(ctx, query); err != nil {
+			p.mu.Unlock()
+			return err
+		}
+		p.stmts[query] = st
+	}
+	p.mu.Unlock()
+	return st.QueryRowContext(ctx, args...).Scan(dest...)
 }
 
 // parse returns the single SELECT statement of text, or a refusal.
@@ -55,7 +79,7 @@ func (p *parser) parse(ctx context.Context, text string) (node, error) {
 		return nil, refuse("parse", "the query is empty; write one SELECT statement")
 	}
 	var out string
-	if err := p.db.QueryRowContext(ctx, `SELECT json_serialize_sql($1::VARCHAR)::VARCHAR`, text).Scan(&out); err != nil {
+	if err := p.run(ctx, `SELECT json_serialize_sql($1::VARCHAR)::VARCHAR`, []any{text}, &out); err != nil {
 		return nil, errs.Wrap(err, "the query could not be parsed")
 	}
 	dec := json.NewDecoder(strings.NewReader(out))
@@ -110,7 +134,7 @@ func (p *parser) render(ctx context.Context, roots ...node) ([]string, error) {
 	for i := range out {
 		dest[i] = &out[i]
 	}
-	if err := p.db.QueryRowContext(ctx, "SELECT "+strings.Join(sel, ", "), args...).Scan(dest...); err != nil {
+	if err := p.run(ctx, "SELECT "+strings.Join(sel, ", "), args, dest...); err != nil {
 		return nil, errs.Wrap(err, "the analyzed query could not be rendered")
 	}
 	return out, nil
@@ -164,4 +188,11 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSpace(buf.Bytes()), nil
 }
 
-func (p *parser) close() error { return p.db.Close() }
+func (p *parser) close() error {
+	p.mu.Lock()
+	for _, st := range p.stmts {
+		st.Close()
+	}
+	p.mu.Unlock()
+	return p.db.Close()
+}
