@@ -120,6 +120,7 @@ var attacks = []attack{
 	{esc, "query_table()", Aggregate, `SELECT count(*) FROM query_table('social_insurance')`, nil},
 	{esc, "other tenant's dataset", Aggregate, `SELECT grade, count(*) FROM tax_credit GROUP BY grade`, nil},
 	{esc, "other grant's view by its internal name", Aggregate, `SELECT grade, count(*) FROM __shuyu_ds_tax_credit GROUP BY grade`, nil},
+	{esc, "a previous query's groups, suppressed ones too, by their table's name", Aggregate, `SELECT * FROM __shuyu_g1`, nil},
 	{esc, "sequence", Aggregate, `SELECT nextval('s')`, nil},
 	{esc, "recursive CTE", Aggregate, `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r`, nil},
 	{esc, "engine version", Aggregate, `SELECT version()`, nil},

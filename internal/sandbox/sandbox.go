@@ -257,35 +257,46 @@ func (s *Sandbox) session(ctx context.Context, g *Grant, files map[string]prepar
 	return sess, nil
 }
 
+// heldGroups is how many groups a query may leave in the temporary tables
+// of its session. Each query replaces the tables of the one before
+// (CREATE OR REPLACE), and analysts cannot name them; dropping them at
+// once costs a round trip to the engine, worth it only to give the memory
+// of many groups back.
+const heldGroups = 10_000
+
 // run executes a plan and fills the answer.
 func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans *Answer) error {
+	held, unknown := 0, false
 	defer func() {
-		var temps []string
-		for _, ap := range p.aggs {
-			temps = append(temps, ident(ap.node.temp))
-			if p.dp != nil {
-				temps = append(temps, ident(noisedName(ap.node)))
-			}
+		if !unknown && held <= heldGroups {
+			return
 		}
-		for _, t := range temps {
-			sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+t)
+		for _, ap := range p.aggs {
+			sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+ident(ap.node.temp))
+			if p.dp != nil {
+				sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+ident(noisedName(ap.node)))
+			}
 		}
 	}()
 	var fresh []*UnitSet
 	for _, ap := range p.aggs {
-		if err := sess.exec(ctx, "CREATE TEMP TABLE "+ident(ap.node.temp)+" AS "+ap.inner); err != nil {
+		unknown = true // until the groups are read
+		if err := sess.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(ap.node.temp)+" AS "+ap.inner); err != nil {
 			return err
 		}
 		if p.dp != nil {
-			if err := s.noise(ctx, sess, p.dp, ap.node.temp, noisedName(ap.node)); err != nil {
+			n, err := s.noise(ctx, sess, p.dp, ap.node.temp, noisedName(ap.node))
+			if err != nil {
 				return err
 			}
+			held, unknown = held+n, false
 			continue
 		}
-		sets, suppressed, err := s.groups(ctx, sess, g, ap, ans.QueryID, p.universe)
+		sets, suppressed, n, err := s.groups(ctx, sess, g, ap, ans.QueryID, p.universe)
 		if err != nil {
 			return err
 		}
+		held, unknown = held+n, false
 		fresh = append(fresh, sets...)
 		ans.Suppressed += suppressed
 	}
@@ -319,8 +330,9 @@ func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans
 }
 
 // groups reads the groups of a materialized aggregation, counts those
-// below the threshold, and returns the unit sets of those released.
-func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPlan, queryID string, universe map[string]int64) ([]*UnitSet, int, error) {
+// below the threshold, and returns the unit sets of those released and
+// the number of groups.
+func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPlan, queryID string, universe map[string]int64) (sets []*UnitSet, suppressed, n int, err error) {
 	agg := ap.node
 	var cols []string
 	for i := range agg.groups {
@@ -330,16 +342,14 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 		cols = append(cols, ident(unitsCol(u)), ident(sharedCol(u)))
 	}
 	if len(cols) == 0 {
-		return nil, 0, nil
+		return nil, 0, 1, nil
 	}
 	rows, err := sess.read(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ident(agg.temp))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	k := int64(g.k())
 	ng := len(agg.groups)
-	suppressed := 0
-	var sets []*UnitSet
 	unions := make([]*UnitSet, len(agg.units))
 	now := time.Now().UTC()
 	for u, unit := range agg.units {
@@ -374,7 +384,7 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 		}
 		sets = append(sets, un)
 	}
-	return sets, suppressed, nil
+	return sets, suppressed, len(rows), nil
 }
 
 // lister lists the units of each group by running an extraction statement.
@@ -410,15 +420,16 @@ func (sess *session) lister(ctx context.Context, stmt string) (map[int]map[strin
 	return out, nil
 }
 
-// noise draws the dp noise of every group and writes the released groups.
-func (s *Sandbox) noise(ctx context.Context, sess *session, p *dpPlan, exact, noised string) error {
+// noise draws the dp noise of every group and writes the released groups;
+// it returns the number of groups.
+func (s *Sandbox) noise(ctx context.Context, sess *session, p *dpPlan, exact, noised string) (int, error) {
 	cols := []string{"__shuyu_row"}
 	for _, q := range p.quant {
 		cols = append(cols, q.col)
 	}
 	rows, err := sess.read(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+ident(exact))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	smp := sampler{r: s.cfg.Random}
 	var released []int64
@@ -434,7 +445,7 @@ func (s *Sandbox) noise(ctx context.Context, sess *session, p *dpPlan, exact, no
 			noise = append(noise, z)
 		}
 	}
-	return sess.exec(ctx, "CREATE TEMP TABLE "+ident(noised)+" AS "+p.noisedSQL(ident(exact), released, noise))
+	return len(rows), sess.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(noised)+" AS "+p.noisedSQL(ident(exact), released, noise))
 }
 
 func toInt(v any) int64 {
