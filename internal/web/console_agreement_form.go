@@ -151,7 +151,7 @@ func (c *console) agreementNewSubmit(w http.ResponseWriter, r *http.Request, v *
 		planID = a.Plan.ID
 	}
 	if cerr := c.agreementChoices(r.Context(), *v.User, &page, planID); cerr != nil {
-		c.fail(w, r, v, err, "error", nil)
+		c.fail(w, r, v, cerr, "error", nil)
 		return
 	}
 	c.fail(w, r, v, err, "agreement_form", page)

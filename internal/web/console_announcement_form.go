@@ -49,15 +49,17 @@ func (c *console) announcementChoices(ctx context.Context, p access.Principal, p
 	if err != nil {
 		return err
 	}
+	chosen := -1
 	for _, pl := range pls {
 		if pl.InForce && pl.UnitID == p.OrgID {
-			page.Plans = append(page.Plans, pl)
-			if pl.ID == page.Values.PlanID || (page.Values.PlanID == "" && len(page.Plans) == 1) {
-				page.Plan = &page.Plans[len(page.Plans)-1]
+			if pl.ID == page.Values.PlanID || (page.Values.PlanID == "" && chosen < 0) {
+				chosen = len(page.Plans)
 			}
+			page.Plans = append(page.Plans, pl)
 		}
 	}
-	if page.Plan != nil {
+	if chosen >= 0 {
+		page.Plan = &page.Plans[chosen]
 		page.Values.PlanID = page.Plan.ID
 	}
 	orgs, _, err := c.Identity.Orgs(ctx, p, store.NewPage(500, ""))

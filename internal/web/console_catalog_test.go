@@ -87,7 +87,10 @@ func TestTemplatesParse(t *testing.T) {
 	}
 	for lang := range catalogs {
 		for _, p := range []string{"home", "login", "error", "dashboard", "orgs", "org_new", "org", "user", "user_new", "account", "api_keys", "ledger",
-			"catalog", "entry", "entry_form", "rules", "upload", "tickets", "ticket", "supply", "portal_catalog", "sources"} {
+			"catalog", "entry", "entry_form", "rules", "upload", "tickets", "ticket", "supply", "portal_catalog", "sources",
+			"inbox", "plans", "plan", "plan_form", "announcements", "announcement", "announcement_form", "apply", "application", "objection",
+			"agreements", "agreement", "agreement_form", "evaluations", "evaluation", "rectifications", "rectification",
+			"portal_announcements", "portal_announcement", "portal_operators"} {
 			if pages[lang][p] == nil {
 				t.Errorf("%s: no page %s", lang, p)
 			}

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"shuyu/internal/agreement"
@@ -60,7 +59,6 @@ func govFuncs(lang string) map[string]any {
 			return m
 		},
 		"isTrue": func(b *bool) bool { return b != nil && *b },
-		"lines":  func(s string) []string { return strings.Split(s, "\n") },
 		"pagerOf": func(path, query, next string, paged bool) pagerView {
 			return pagerView{Path: path, Query: query, Next: next, Paged: paged}
 		},

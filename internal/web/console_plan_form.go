@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"shuyu/internal/access"
 	"shuyu/internal/catalog"
@@ -106,20 +107,10 @@ func (v planValues) input(versioned bool) plan.Input {
 	for org, opinion := range v.Consulted {
 		cs = append(cs, plan.ConsultationInput{OrgID: org, Opinion: opinion})
 	}
-	slices.SortFunc(cs, func(a, b plan.ConsultationInput) int { return compareStrings(a.OrgID, b.OrgID) })
+	slices.SortFunc(cs, func(a, b plan.ConsultationInput) int { return strings.Compare(a.OrgID, b.OrgID) })
 	in.Title, in.Security, in.Consulted = &v.Title, &v.Security, &cs
 	in.Benefits = &plan.Benefits{Economic: v.Economic, Social: v.Social}
 	return in
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (c *console) planNewForm(w http.ResponseWriter, r *http.Request, v *view) {
