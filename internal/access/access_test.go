@@ -74,3 +74,18 @@ func TestPolicyIsWellFormed(t *testing.T) {
 		}
 	}
 }
+
+func TestName(t *testing.T) {
+	for _, c := range []struct {
+		p    Principal
+		want string
+	}{
+		{Principal{Username: "kuiwen", DisplayName: "张奎文"}, "张奎文"},
+		{Principal{Username: "kuiwen"}, "kuiwen"},
+		{System("tick"), "tick"},
+	} {
+		if got := c.p.Name(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.p, got, c.want)
+		}
+	}
+}

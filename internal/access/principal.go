@@ -50,6 +50,15 @@ func (p Principal) Actor() ledger.Actor {
 	return ledger.Actor{UserID: p.UserID, Name: name, OrgID: p.OrgID, JurisdictionID: p.JurisdictionID, IP: p.Addr}
 }
 
+// Name is what people see p as in histories and records: the display name,
+// else the username.
+func (p Principal) Name() string {
+	if p.DisplayName != "" {
+		return p.DisplayName
+	}
+	return p.Username
+}
+
 // Pseudo-roles that principals hold implicitly; they are never stored.
 const (
 	// RoleMember is held by every signed-in user.

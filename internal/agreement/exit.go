@@ -152,7 +152,7 @@ func (s *Service) begin(ctx context.Context, p access.Principal, id string, acti
 		if reason.Code == BreachUnrectified {
 			sub.rectErr = s.rectification(ctx, a.ID)
 		}
-		rec = Record{ID: store.NewID(), AgreementID: a.ID, OperatorID: a.OperatorID, Action: action, ByID: p.UserID, ByName: displayName(p),
+		rec = Record{ID: store.NewID(), AgreementID: a.ID, OperatorID: a.OperatorID, Action: action, ByID: p.UserID, ByName: p.Name(),
 			State: deleting, Files: []Deleted{}, StartedAt: now}
 		detail := map[string]any{"exit_id": rec.ID, "operator_id": a.OperatorID, "code": reason.Code}
 		_, err = Machine.Apply(ctx, tx, s.ledger, p, fsm.Step[subject]{

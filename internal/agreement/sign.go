@@ -39,7 +39,7 @@ func (s *Service) GiveOpinion(ctx context.Context, p access.Principal, id string
 		oid := store.NewID()
 		if _, err := tx.Exec(ctx, `INSERT INTO agreement_opinions (id, agreement_id, concurs, text, revenue_sharing_sha256, by_id, by_name, org_id, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, oid, a.ID, in.Concurs, in.Text, digest(a.Terms.RevenueSharing), p.UserID,
-			displayName(p), p.OrgID, s.now()); err != nil {
+			p.Name(), p.OrgID, s.now()); err != nil {
 			return fmt.Errorf("agreement: opinion on %s: %w", a.ID, err)
 		}
 		return s.record(ctx, tx, p, "agreement.finance_opinion", a.ID, map[string]any{"opinion_id": oid, "concurs": in.Concurs,
@@ -88,7 +88,7 @@ func (s *Service) Sign(ctx context.Context, p access.Principal, id string, in Si
 				}
 				d := in.Decision
 				return s.write(ctx, tx, a, to, now, `, decision_meeting = $5, decision_number = $6, decision_date = $7, signed_at = $2, signed_by = $8`,
-					d.Meeting, d.Number, d.Date, displayName(p))
+					d.Meeting, d.Number, d.Date, p.Name())
 			},
 		})
 		if err != nil || now.Before(a.StartsAt) {
@@ -154,11 +154,4 @@ func (s *Service) write(ctx context.Context, tx *store.Tx, a Agreement, to fsm.S
 		return errs.E(errs.Conflict, "agreement %s changed meanwhile; read it again", a.ID)
 	}
 	return nil
-}
-
-func displayName(p access.Principal) string {
-	if p.DisplayName != "" {
-		return p.DisplayName
-	}
-	return p.Username
 }

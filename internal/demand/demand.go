@@ -32,7 +32,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, in Input) (Appli
 	}
 	now := s.now()
 	a := Application{ID: store.NewID(), AgreementID: c.ag.ID, OperatorID: p.OrgID, UnitID: u.ID, JurisdictionID: u.JurisdictionID,
-		State: Reviewing, Round: 1, Request: c.in, Datasets: c.datasets, FiledBy: p.UserID, FiledByName: displayName(p),
+		State: Reviewing, Round: 1, Request: c.in, Datasets: c.datasets, FiledBy: p.UserID, FiledByName: p.Name(),
 		SubmittedAt: now, DueAt: s.cal.Deadline(now, s.opts.ReviewDays), CreatedAt: now, UpdatedAt: now}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := s.agreements.RequireActiveIn(ctx, tx, a.OperatorID, datasetIDs(a.Datasets)); err != nil {
@@ -232,11 +232,4 @@ func datasetIDs(ds []plan.Dataset) []string {
 		out[i] = d.ID
 	}
 	return out
-}
-
-func displayName(p access.Principal) string {
-	if p.DisplayName != "" {
-		return p.DisplayName
-	}
-	return p.Username
 }

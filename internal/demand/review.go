@@ -43,7 +43,7 @@ func (s *Service) Decide(ctx context.Context, p access.Principal, id string, act
 				detail["comment"] = comment
 				if _, err := tx.Exec(ctx, `INSERT INTO demand_reviews (id, demand_id, review_round, party_id, decision, comment, by_id, by_name, at)
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, store.NewID(), a.ID, a.Round, party.OrgID, string(action), comment,
-					p.UserID, displayName(p), now); err != nil {
+					p.UserID, p.Name(), now); err != nil {
 					return fmt.Errorf("demand: review of %s: %w", a.ID, err)
 				}
 				if to == a.State {

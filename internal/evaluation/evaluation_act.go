@@ -46,7 +46,7 @@ func (s *Service) Open(ctx context.Context, p access.Principal, in OpenInput) (E
 	ev := Evaluation{ID: store.NewID(), AgreementID: ag.ID, AgreementTitle: ag.Title, Year: in.Year, OperatorID: ag.OperatorID,
 		UnitID: ag.ImplementingUnitID, JurisdictionID: ag.JurisdictionID, TemplateVersion: s.current.Version,
 		AnswerDueDay: due.Day.String(), AnswerDueAt: due.At.Truncate(time.Microsecond), AnswerDueEstimated: due.Estimated,
-		OpenedBy: name(p), OpenedAt: now}
+		OpenedBy: p.Name(), OpenedAt: now}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		return apply(ctx, s, tx, p, change[evalCase]{machine: evaluations, table: "evaluations", id: ev.ID, action: ActOpen,
 			obj: evalCase{ev: ev, ag: ag, now: now}, res: res,

@@ -41,7 +41,7 @@ func (s *Service) Answer(ctx context.Context, p access.Principal, id, itemKey st
 			return err
 		}
 		if err := exec(ctx, tx, `UPDATE evaluation_items SET answer = $1, answered_by = $2, answered_at = $3 WHERE evaluation_id = $4 AND item_key = $5`,
-			in.Answer, name(p), now, ev.ID, itemKey); err != nil {
+			in.Answer, p.Name(), now, ev.ID, itemKey); err != nil {
 			return fmt.Errorf("evaluation: answer %s: %w", itemKey, err)
 		}
 		sums, err := s.addFiles(ctx, tx, "evaluation", ev.ID, itemKey, sts, p, now)
@@ -95,7 +95,7 @@ func (s *Service) Score(ctx context.Context, p access.Principal, id, itemKey str
 		}
 		d["item"], d["points"] = itemKey, *in.Points
 		return exec(ctx, tx, `UPDATE evaluation_items SET points = $1, score_comment = $2, scored_by = $3, scored_at = $4 WHERE evaluation_id = $5 AND item_key = $6`,
-			*in.Points, in.Comment, name(p), now, ev.ID, itemKey)
+			*in.Points, in.Comment, p.Name(), now, ev.ID, itemKey)
 	})
 }
 

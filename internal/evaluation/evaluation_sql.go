@@ -137,7 +137,7 @@ func (s *Service) addFiles(ctx context.Context, tx *store.Tx, ownerType, ownerID
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO evaluation_files (id, owner_type, owner_id, item_key, filename, media_type, size, sha256, uploaded_by, uploaded_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, store.NewID(), ownerType, ownerID, itemKey, st.Filename, st.MediaType, st.Size,
-			st.SHA256, name(p), now); err != nil {
+			st.SHA256, p.Name(), now); err != nil {
 			return nil, fmt.Errorf("evaluation: record file %s: %w", st.Filename, err)
 		}
 		sums = append(sums, st.SHA256)
@@ -149,7 +149,7 @@ func (s *Service) addFiles(ctx context.Context, tx *store.Tx, ownerType, ownerID
 func addEvent(ctx context.Context, tx *store.Tx, objectType, objectID string, a fsm.Action, from, to fsm.State, p access.Principal, comment string, at time.Time) error {
 	_, err := tx.Exec(ctx, `INSERT INTO evaluation_events (object_type, object_id, seq, action, from_state, to_state, user_id, user_name, comment, at)
 		VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM evaluation_events WHERE object_type = $1 AND object_id = $2), $3, $4, $5, $6, $7, $8, $9)`,
-		objectType, objectID, string(a), string(from), string(to), p.UserID, name(p), comment, at)
+		objectType, objectID, string(a), string(from), string(to), p.UserID, p.Name(), comment, at)
 	return err
 }
 

@@ -39,7 +39,7 @@ func (s *Service) CreateRectification(ctx context.Context, p access.Principal, e
 		return Rectification{}, errs.E(errs.Invalid, "days: %d; give 1 to %d working days, or leave it out for the default (%d)", in.Days, maxDays, s.opts.RectificationDays)
 	}
 	r := Rectification{ID: store.NewID(), ItemKey: in.ItemKey, Finding: in.Finding, Requirement: in.Requirement,
-		Days: cmp.Or(in.Days, s.opts.RectificationDays), CreatedBy: name(p)}
+		Days: cmp.Or(in.Days, s.opts.RectificationDays), CreatedBy: p.Name()}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		ev, err := s.getEvaluation(ctx, tx, evalID, tx.ForUpdate())
 		if err != nil {

@@ -86,11 +86,3 @@ func (s *Service) MaxFileBytes() int64 { return s.opts.MaxFileBytes }
 func (s *Service) resource(ctx context.Context, operatorID, jurisdictionID string) (access.Resource, error) {
 	return s.ids.Resource(ctx, operatorID, jurisdictionID)
 }
-
-// name returns what people call principal p.
-func name(p access.Principal) string {
-	if p.DisplayName != "" {
-		return p.DisplayName
-	}
-	return p.Username
-}

@@ -80,10 +80,7 @@ func (s *Service) Act(ctx context.Context, p access.Principal, id string, step S
 // write stores the ticket's new state and what the step adds to it. The
 // state in the condition makes a lost race an error rather than a double step.
 func (s *Service) write(ctx context.Context, tx *store.Tx, t Ticket, tr Transition, p access.Principal, comment string, now any) error {
-	name := p.DisplayName
-	if name == "" {
-		name = p.Username
-	}
+	name := p.Name()
 	var (
 		set  string
 		args = []any{string(tr.To), now, t.ID, string(t.State)}

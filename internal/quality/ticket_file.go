@@ -56,11 +56,8 @@ func (s *Service) File(ctx context.Context, p access.Principal, ref string, in T
 	due := s.cal.Due(now, s.opts.AnswerDays)
 	t := Ticket{ID: store.NewID(), Kind: in.Kind, State: Open, DatasetID: d.ID, Dataset: d.Name, ProviderID: o.ID, Provider: o.Name,
 		VersionID: in.VersionID, Field: in.Field, Title: in.Title, Description: in.Description,
-		FiledBy: p.UserID, FiledByName: p.DisplayName, FilerOrgID: p.OrgID, FiledAt: now,
+		FiledBy: p.UserID, FiledByName: p.Name(), FilerOrgID: p.OrgID, FiledAt: now,
 		DueDay: due.Day.String(), DueAt: due.At, DueEstimated: due.Estimated, UpdatedAt: now}
-	if t.FiledByName == "" {
-		t.FiledByName = p.Username
-	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO quality_tickets (id, kind, state, dataset_id, dataset_name, provider_id, version_id, field, title, description,
 			filed_by, filed_by_name, filer_org_id, filed_at, due_day, due_at, due_estimated, answer, answered_by, resolution, closed_by, updated_at)
@@ -86,10 +83,7 @@ func (s *Service) File(ctx context.Context, p access.Principal, ref string, in T
 
 // addEvent appends a step to a ticket's history.
 func addEvent(ctx context.Context, tx *store.Tx, ticketID, step string, from, to State, p access.Principal, comment string, at any) error {
-	name := p.DisplayName
-	if name == "" {
-		name = p.Username
-	}
+	name := p.Name()
 	_, err := tx.Exec(ctx, `INSERT INTO quality_ticket_events (ticket_id, seq, action, from_state, to_state, user_id, user_name, comment, at)
 		VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM quality_ticket_events WHERE ticket_id = $1), $2, $3, $4, $5, $6, $7, $8)`,
 		ticketID, step, string(from), string(to), p.UserID, name, comment, at)

@@ -131,7 +131,7 @@ func (s *Service) writeChecks(ctx context.Context, tx *store.Tx, p access.Princi
 	}
 	for _, c := range sub.checks {
 		if _, err := tx.Exec(ctx, `INSERT INTO application_checks (application_id, item, pass, note, checked_by, checked_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, ap.ID, c.Item, c.Pass, c.Note, name(p), now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, ap.ID, c.Item, c.Pass, c.Note, p.Name(), now); err != nil {
 			return err
 		}
 	}
@@ -173,7 +173,7 @@ func (s *Service) Score(ctx context.Context, p access.Principal, id string, in [
 		}
 		for _, sc := range scores {
 			if _, err := tx.Exec(ctx, `INSERT INTO application_scores (application_id, evaluator_id, evaluator, criterion, score, note, scored_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, ap.ID, p.UserID, name(p), sc.Criterion, sc.Score, sc.Note, now); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, ap.ID, p.UserID, p.Name(), sc.Criterion, sc.Score, sc.Note, now); err != nil {
 				return err
 			}
 		}
@@ -205,12 +205,4 @@ func checkScores(criteria []Criterion, in []ScoreInput) ([]ScoreInput, error) {
 		return nil, errs.E(errs.Invalid, "scores: score every one of the %d criteria", len(criteria))
 	}
 	return out, nil
-}
-
-// name is how a principal signs a record.
-func name(p access.Principal) string {
-	if p.DisplayName != "" {
-		return p.DisplayName
-	}
-	return p.Username
 }

@@ -70,7 +70,7 @@ func objResource(u identity.Organization, o Objection) access.Resource {
 // Object files p's objection to the award of announcement id, while its
 // publicity runs. Anyone signed in may object: publicity is to society.
 func (s *Service) Object(ctx context.Context, p access.Principal, id, text string) (Objection, error) {
-	o := Objection{ID: store.NewID(), AnnouncementID: id, State: Open, Text: text, FiledBy: p.UserID, FiledByName: name(p), FilerOrgID: p.OrgID}
+	o := Objection{ID: store.NewID(), AnnouncementID: id, State: Open, Text: text, FiledBy: p.UserID, FiledByName: p.Name(), FilerOrgID: p.OrgID}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		a, err := getAnnouncement(ctx, tx, id, tx.ForUpdate())
 		if err != nil {
@@ -128,7 +128,7 @@ func (s *Service) Resolve(ctx context.Context, p access.Principal, id string, ac
 			Detail: map[string]any{"announcement_id": a.ID, "resolution": resolution},
 			Write: func(ctx context.Context, tx *store.Tx, to fsm.State) error {
 				_, err := tx.Exec(ctx, `UPDATE objections SET state = $1, resolution = $2, resolved_by = $3, resolved_at = $4 WHERE id = $5`,
-					string(to), resolution, name(p), now, o.ID)
+					string(to), resolution, p.Name(), now, o.ID)
 				return err
 			},
 		})
