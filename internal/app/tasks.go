@@ -30,6 +30,9 @@ func (a *App) SeedDemo(ctx context.Context, password string, rowsScale float64) 
 	if err := demo.SeedGovernance(ctx, demo.Governance{IDs: a.Identity, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements}); err != nil {
 		return res, err
 	}
+	if err := a.seedDemands(ctx); err != nil {
+		return res, err
+	}
 	if err := a.seedEvaluation(ctx, res.Orgs["operator"]); err != nil {
 		return res, err
 	}
