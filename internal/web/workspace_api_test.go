@@ -93,12 +93,13 @@ func TestWorkspaceAPI(t *testing.T) {
 			var grants struct {
 				Items []struct {
 					ID          string   `json:"id"`
+					Rule        string   `json:"rule"`
 					EpsilonLeft *float64 `json:"epsilon_left"`
 				} `json:"items"`
 			}
 			env.Call(t, "GET", "/api/v1/grants", analyst, nil, &grants)
 			for _, g := range grants.Items {
-				if (g.ID == dp) != (g.EpsilonLeft != nil) || (g.ID == dp && *g.EpsilonLeft != 0) {
+				if (g.Rule == "dp") != (g.EpsilonLeft != nil) || (g.ID == dp && *g.EpsilonLeft != 0) {
 					t.Fatalf("grant %s in the list: epsilon_left %v", g.ID, g.EpsilonLeft)
 				}
 			}
