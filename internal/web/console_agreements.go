@@ -7,6 +7,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
+	"shuyu/internal/calendar"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/fsm"
 	"shuyu/internal/plan"
@@ -54,6 +55,9 @@ type agreementPage struct {
 	Concurs, Opinion   string
 	EndCode, EndReason string
 	Year               string
+	// RenewStarts and RenewEnds are the renewal's term: by default the day
+	// after this one ends, for as many years.
+	RenewStarts, RenewEnds string
 }
 
 func (c *console) loadAgreementPage(r *http.Request, v *view) (agreementPage, error) {
@@ -68,6 +72,9 @@ func (c *console) loadAgreementPage(r *http.Request, v *view) (agreementPage, er
 		CanOpinion:  g.State == agreement.Draft && p.OrgID == g.FinanceOrgID && access.Permits(p, access.AgreementFinance),
 		CanRenew:    (g.State == agreement.Signed || g.State == agreement.Active) && unit && access.Permits(p, access.AgreementWrite),
 		CanEvaluate: g.State == agreement.Active && unit && access.Permits(p, access.EvaluationOpen)}
+	if page.CanRenew {
+		page.RenewStarts, page.RenewEnds = renewalTerm(g)
+	}
 	if g.EndedAt != nil {
 		rec, err := c.Agreements.ExitRecord(ctx, p, g.ID)
 		if err != nil {
@@ -140,15 +147,29 @@ func (c *console) agreementWithdraw(w http.ResponseWriter, r *http.Request, v *v
 	c.agreementFailed(w, r, v, err, func(p *agreementPage) { p.Step = "withdraw" })
 }
 
-// agreementRenew drafts the renewal, starting the day after the term ends;
-// its clauses are then edited like any draft's.
+// renewalTerm proposes the term of g's renewal: from the day after g ends,
+// as many years as g ran (the service refuses more than five).
+func renewalTerm(g agreement.Agreement) (string, string) {
+	start, err1 := calendar.ParseDate(g.StartsOn)
+	end, err2 := calendar.ParseDate(g.EndsOn)
+	if err1 != nil || err2 != nil {
+		return "", ""
+	}
+	next := end.AddDays(1)
+	years := max(1, end.AddDays(1).Year()-start.Year())
+	return next.String(), calendar.NewDate(next.Year()+years, next.Month(), next.Day()).AddDays(-1).String()
+}
+
+// agreementRenew drafts the renewal with the term given; its clauses, the
+// old ones at first, are then edited like any draft's.
 func (c *console) agreementRenew(w http.ResponseWriter, r *http.Request, v *view) {
-	g, err := c.Agreements.Renew(r.Context(), *v.User, r.PathValue("id"), agreement.Input{})
+	starts, ends := formValue(r, "starts_on"), formValue(r, "ends_on")
+	g, err := c.Agreements.Renew(r.Context(), *v.User, r.PathValue("id"), agreement.Input{StartsOn: &starts, EndsOn: &ends})
 	if err == nil {
 		c.seeOther(w, r, agreementPath(g.ID)+"/edit", "flash.agreement_renewed")
 		return
 	}
-	c.agreementFailed(w, r, v, err, func(p *agreementPage) { p.Step = "renew" })
+	c.agreementFailed(w, r, v, err, func(p *agreementPage) { p.Step, p.RenewStarts, p.RenewEnds = "renew", starts, ends })
 }
 
 // agreementEnd terminates or revokes with an Art. 27 reason: the exit, in
