@@ -6,28 +6,16 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/inbox"
+	"shuyu/internal/store"
 )
 
 // Pending is the agreements' inbox source (an inbox.Source): drafts whose
 // revenue sharing awaits the finance department's opinion (Art. 15), and
 // drafts with a current opinion awaiting the unit's signature.
 func (s *Service) Pending(ctx context.Context) ([]inbox.Item, error) {
-	rows, err := s.db.Query(ctx, `SELECT g.id FROM agreements g WHERE g.state = $1 ORDER BY g.id`, string(Draft))
+	ids, err := store.Strings(ctx, s.db, `SELECT g.id FROM agreements g WHERE g.state = $1 ORDER BY g.id`, string(Draft))
 	if err != nil {
 		return nil, fmt.Errorf("agreement: pending: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	var out []inbox.Item
 	for _, id := range ids {

@@ -35,23 +35,11 @@ func (s *Service) RequireActiveIn(ctx context.Context, q store.Querier, operator
 	for _, id := range datasetIDs {
 		args = append(args, id)
 	}
-	rows, err := q.Query(ctx, `SELECT DISTINCT d.dataset_id FROM agreements g JOIN agreement_datasets d ON d.agreement_id = g.id
+	covered, err := store.Strings(ctx, q, `SELECT DISTINCT d.dataset_id FROM agreements g JOIN agreement_datasets d ON d.agreement_id = g.id
 		WHERE g.operator_id = $1 AND g.state = $2 AND g.starts_at <= $3 AND g.ends_at > $3
 		AND d.dataset_id IN (`+store.Placeholders(4, len(datasetIDs))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("agreement: check the authorization of %s: %w", operatorID, err)
-	}
-	defer rows.Close()
-	var covered []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		covered = append(covered, id)
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	var missing []string
 	for _, id := range datasetIDs {

@@ -116,22 +116,9 @@ func (s *Service) endGrant(ctx context.Context, p access.Principal, id string, a
 // locked and its state checked, so one of them ends it and the others find
 // it ended.
 func (s *Service) Tick(ctx context.Context) (int, error) {
-	rows, err := s.db.Query(ctx, `SELECT id FROM grants WHERE state = $1 AND expires_at <= $2 ORDER BY id`, string(GrantActive), s.now())
+	due, err := store.Strings(ctx, s.db, `SELECT id FROM grants WHERE state = $1 AND expires_at <= $2 ORDER BY id`, string(GrantActive), s.now())
 	if err != nil {
 		return 0, fmt.Errorf("demand: grants due: %w", err)
-	}
-	var due []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
 	}
 	n := 0
 	for _, id := range due {

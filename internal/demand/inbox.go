@@ -7,6 +7,7 @@ import (
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
 	"shuyu/internal/inbox"
+	"shuyu/internal/store"
 )
 
 // Pending is the demands' inbox source (an inbox.Source): for each demand
@@ -15,23 +16,10 @@ import (
 // commissioners), due in working days; and each returned demand, for the
 // staff member who filed it.
 func (s *Service) Pending(ctx context.Context) ([]inbox.Item, error) {
-	rows, err := s.db.Query(ctx, `SELECT d.id FROM demands d JOIN agreements a ON a.id = d.agreement_id
+	ids, err := store.Strings(ctx, s.db, `SELECT d.id FROM demands d JOIN agreements a ON a.id = d.agreement_id
 		WHERE d.state IN ($1, $2) AND a.state = $3 ORDER BY d.id`, string(Reviewing), string(Returned), string(agreement.Active))
 	if err != nil {
 		return nil, fmt.Errorf("demand: pending: %w", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	var out []inbox.Item
 	for _, id := range ids {

@@ -172,20 +172,11 @@ func (s *Service) Versions(ctx context.Context, p access.Principal, id string) (
 
 // seriesIDs returns the IDs of a plan's versions, oldest first.
 func (s *Service) seriesIDs(ctx context.Context, series string) ([]string, error) {
-	rows, err := s.db.Query(ctx, `SELECT id FROM plans WHERE series_id = $1 ORDER BY version`, series)
+	ids, err := store.Strings(ctx, s.db, `SELECT id FROM plans WHERE series_id = $1 ORDER BY version`, series)
 	if err != nil {
 		return nil, fmt.Errorf("plan: versions of %s: %w", series, err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // record appends a ledger entry for an act of p on plan id.

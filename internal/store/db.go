@@ -171,6 +171,26 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // NewID returns a new time-ordered identifier (UUIDv7 text).
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
+// Strings returns the one text column query selects, every row. The rows
+// are closed when it returns, so that the caller may query again in the
+// same transaction.
+func Strings(ctx context.Context, q Querier, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // TimePtr turns a nullable time column into a UTC pointer, nil for NULL.
 func TimePtr(t sql.NullTime) *time.Time {
 	if !t.Valid {

@@ -125,6 +125,37 @@ func TestPlaceholdersBothEngines(t *testing.T) {
 	})
 }
 
+// TestStrings reads one column of every row, and leaves the transaction
+// free for the next statement.
+func TestStrings(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for _, name := range []string{"b", "a", "c"} {
+				if _, err := tx.Exec(ctx, `INSERT INTO things (id, name, at) VALUES ($1, $1, $2)`, name, db.Now()); err != nil {
+					return err
+				}
+			}
+			got, err := store.Strings(ctx, tx, `SELECT name FROM things WHERE name <> $1 ORDER BY name`, "b")
+			if err != nil || len(got) != 2 || got[0] != "a" || got[1] != "c" {
+				t.Errorf("strings: %v %v, want [a c]", got, err)
+			}
+			_, err = tx.Exec(ctx, `UPDATE things SET note = $1`, "read")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if none, err := store.Strings(ctx, db, `SELECT name FROM things WHERE name = $1`, "z"); err != nil || none != nil {
+			t.Errorf("no rows: %v %v, want nil", none, err)
+		}
+		if _, err := store.Strings(ctx, db, `SELECT nope FROM things`); err == nil {
+			t.Error("a broken query gave no error")
+		}
+	}, testMigrations)
+}
+
 // TestSnapshotIgnoresLaterCommits checks that reads inside InSnapshot agree
 // with each other while a writer commits in between.
 func TestSnapshotIgnoresLaterCommits(t *testing.T) {

@@ -161,13 +161,10 @@ func (s *Service) save(ctx context.Context, tx *store.Tx, a Announcement, p acce
 		_, err = tx.Exec(ctx, `INSERT INTO applications (id, announcement_id, operator_id, state, declarations, check_reason, submitted_by,
 			submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $7)`, id, a.ID, p.OrgID, string(Submitted), string(raw), p.UserID, now)
 	case err == nil:
-		replaced = []string{}
-		err = each(ctx, tx, `SELECT id FROM application_files WHERE application_id = $1`, id, func(r scanner) error {
-			var f string
-			err := r.Scan(&f)
-			replaced = append(replaced, f)
-			return err
-		})
+		replaced, err = store.Strings(ctx, tx, `SELECT id FROM application_files WHERE application_id = $1`, id)
+		if replaced == nil {
+			replaced = []string{} // not nil: an application was replaced
+		}
 		if err == nil {
 			_, err = tx.Exec(ctx, `DELETE FROM application_files WHERE application_id = $1`, id)
 		}
