@@ -19,9 +19,6 @@ func (s *Service) File(ctx context.Context, p access.Principal, in Input) (Appli
 	if err := access.Check(p, access.DemandFile, access.Resource{OrgID: p.OrgID, OrgKind: p.OrgKind}); err != nil {
 		return Application{}, err
 	}
-	if p.OrgKind != access.KindOperator {
-		return Application{}, errs.E(errs.Forbidden, "demand.file: only an operator files demand applications")
-	}
 	c, err := s.check(ctx, p.OrgID, in)
 	if err != nil {
 		return Application{}, err

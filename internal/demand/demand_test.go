@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"shuyu/internal/access"
 	"shuyu/internal/agreement"
 	"shuyu/internal/catalog"
 	"shuyu/internal/demand"
@@ -38,8 +39,21 @@ func TestDualReview(t *testing.T) {
 		if !a.DueAt.After(e.Clock().Add(10 * 24 * time.Hour)) {
 			t.Errorf("due %s: ten working days are more than ten days", a.DueAt)
 		}
+		items, err := e.svc.Pending(ctx)
+		if err != nil || len(items) != 3 {
+			t.Fatalf("inbox items of a new demand: %v (%v); want one per party", items, err)
+		}
+		for _, it := range items {
+			if !it.DueAt.Equal(a.DueAt) || it.Kind != "demand.review" || len(it.Roles) != 1 ||
+				(it.OrgID == e.Orgs["bureau"]) != (it.Roles[0] == access.RoleReviewer) {
+				t.Errorf("inbox item %+v", it)
+			}
+		}
 		e.decide(t, "bureau", a.ID, demand.Approve)
-		_, err := e.svc.Decide(ctx, e.As(t, "bureau"), a.ID, demand.Approve, "")
+		if items, _ := e.svc.Pending(ctx); len(items) != 2 {
+			t.Errorf("after the bureau's approval, %d items; want the providers' two", len(items))
+		}
+		_, err = e.svc.Decide(ctx, e.As(t, "bureau"), a.ID, demand.Approve, "")
 		if !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "has already decided round 1") {
 			t.Errorf("second approval by the bureau: %v; want a conflict", err)
 		}
@@ -63,6 +77,9 @@ func TestDualReview(t *testing.T) {
 		b = e.decide(t, "provider-hrss", b.ID, demand.Return)
 		if b.State != demand.Returned {
 			t.Fatalf("returned demand: %s", b.State)
+		}
+		if items, _ := e.svc.Pending(ctx); len(items) != 1 || items[0].Kind != "demand.resubmit" || items[0].UserID != b.FiledBy {
+			t.Errorf("inbox after a return: %+v; want the filer's resubmission", items)
 		}
 		in := e.joined()
 		in.Datasets[0].Fields = in.Datasets[0].Fields[:3] // drop employer, as asked
