@@ -66,12 +66,11 @@ func (c *console) loadAgreementPage(r *http.Request, v *view) (agreementPage, er
 	if err != nil {
 		return agreementPage{}, err
 	}
-	unit := p.OrgID == g.UnitID
 	page := agreementPage{G: g, TerminateCodes: agreement.Reasons[agreement.Terminate], RevokeCodes: agreement.Reasons[agreement.Revoke],
-		CanEdit:     g.State == agreement.Draft && unit && access.Permits(p, access.AgreementWrite),
+		CanEdit:     g.State == agreement.Draft && c.unitMay(ctx, p, access.AgreementWrite, g.UnitID),
 		CanOpinion:  g.State == agreement.Draft && p.OrgID == g.FinanceOrgID && access.Permits(p, access.AgreementFinance),
-		CanRenew:    (g.State == agreement.Signed || g.State == agreement.Active) && unit && access.Permits(p, access.AgreementWrite),
-		CanEvaluate: g.State == agreement.Active && unit && access.Permits(p, access.EvaluationOpen)}
+		CanRenew:    (g.State == agreement.Signed || g.State == agreement.Active) && c.unitMay(ctx, p, access.AgreementWrite, g.UnitID),
+		CanEvaluate: g.State == agreement.Active && c.unitMay(ctx, p, access.EvaluationOpen, g.UnitID)}
 	if page.CanRenew {
 		page.RenewStarts, page.RenewEnds = renewalTerm(g)
 	}

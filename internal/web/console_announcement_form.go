@@ -51,7 +51,7 @@ func (c *console) announcementChoices(ctx context.Context, p access.Principal, p
 	}
 	chosen := -1
 	for _, pl := range pls {
-		if pl.InForce && pl.UnitID == p.OrgID {
+		if pl.InForce && c.unitMay(ctx, p, access.AnnouncementWrite, pl.UnitID) {
 			if pl.ID == page.Values.PlanID || (page.Values.PlanID == "" && chosen < 0) {
 				chosen = len(page.Plans)
 			}

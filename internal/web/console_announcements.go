@@ -78,7 +78,7 @@ func (c *console) loadAnnouncementPage(r *http.Request, v *view) (announcementPa
 	page.CanApply = a.State == tender.Published && access.Permits(p, access.ApplicationSubmit)
 	page.CanObject = a.State == tender.Publicity && access.Permits(p, access.ObjectionFile)
 	page.CanAgree = (a.State == tender.Publicity || a.State == tender.Concluded) && a.AgreementID == "" &&
-		access.Permits(p, access.AgreementWrite) && p.OrgID == a.UnitID
+		c.unitMay(ctx, p, access.AgreementWrite, a.UnitID)
 	return page, nil
 }
 

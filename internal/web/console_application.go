@@ -83,7 +83,7 @@ func (c *console) loadApplicationPage(r *http.Request, v *view) (applicationPage
 		return applicationPage{}, err
 	}
 	return applicationPage{Ap: ap, A: a, Requirements: tender.Requirements, Checks: map[int]checkValues{}, Scores: map[int]scoreValues{},
-		CanScore: ap.State == tender.Eligible && a.State == tender.Selection && access.Permits(*v.User, access.ApplicationScore) && v.User.OrgID == a.UnitID}, nil
+		CanScore: ap.State == tender.Eligible && a.State == tender.Selection && c.unitMay(r.Context(), *v.User, access.ApplicationScore, a.UnitID)}, nil
 }
 
 func (c *console) applicationShow(w http.ResponseWriter, r *http.Request, v *view) {

@@ -59,8 +59,8 @@ func (c *console) loadEvaluationPage(r *http.Request, v *view) (evaluationPage, 
 	}
 	page := evaluationPage{E: e,
 		CanAnswer: e.State == evaluation.Opened && p.OrgID == e.OperatorID && access.Permits(p, access.EvaluationAnswer),
-		CanScore:  (e.State == evaluation.Answered || e.State == evaluation.Opened && e.Overdue) && p.OrgID == e.UnitID && access.Permits(p, access.EvaluationScore),
-		CanFind:   e.State == evaluation.Finalised && p.OrgID == e.UnitID && access.Permits(p, access.RectificationCreate)}
+		CanScore:  (e.State == evaluation.Answered || e.State == evaluation.Opened && e.Overdue) && c.unitMay(ctx, p, access.EvaluationScore, e.UnitID),
+		CanFind:   e.State == evaluation.Finalised && c.unitMay(ctx, p, access.RectificationCreate, e.UnitID)}
 	page.Rectifications, _, err = c.Evaluation.Rectifications(ctx, p, evaluation.RectificationFilter{EvaluationID: e.ID}, pageOfAll())
 	return page, err
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
 
+	"shuyu/internal/access"
 	"shuyu/internal/agreement"
 	"shuyu/internal/calendar"
 	"shuyu/internal/errs"
@@ -110,6 +112,17 @@ type decisionForm struct {
 	V    *view
 	Form string
 	D    decisionValues
+}
+
+// unitMay says whether p may take action on what implementing unit unitID
+// runs, as the policy decides: pages use it to offer a form, and the
+// services check again when it is sent.
+func (c *console) unitMay(ctx context.Context, p access.Principal, action access.Action, unitID string) bool {
+	if !access.Permits(p, action) {
+		return false
+	}
+	u, err := c.Identity.Lookup(ctx, unitID)
+	return err == nil && access.Check(p, action, u.Resource()) == nil
 }
 
 // errNoSuchStep: a step the form names that does not exist.

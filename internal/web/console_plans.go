@@ -73,9 +73,8 @@ func (c *console) loadPlanPage(r *http.Request, v *view) (planPage, error) {
 	if page.Versions, err = c.Plans.Versions(r.Context(), *v.User, pl.ID); err != nil {
 		return page, err
 	}
-	writer := access.Permits(*v.User, access.PlanWrite) && v.User.OrgID == pl.UnitID
-	page.CanEdit = writer && (pl.State == plan.Draft || pl.InForce)
-	page.CanAnnounce = pl.InForce && access.Permits(*v.User, access.AnnouncementWrite) && v.User.OrgID == pl.UnitID
+	page.CanEdit = (pl.State == plan.Draft || pl.InForce) && c.unitMay(r.Context(), *v.User, access.PlanWrite, pl.UnitID)
+	page.CanAnnounce = pl.InForce && c.unitMay(r.Context(), *v.User, access.AnnouncementWrite, pl.UnitID)
 	return page, nil
 }
 
