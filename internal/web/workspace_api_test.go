@@ -49,12 +49,8 @@ func TestWorkspaceAPI(t *testing.T) {
 			t.Parallel()
 			env := apptest.New(t, d)
 			analyst, analyst2, operator, bureau := env.Login(t, "analyst"), env.Login(t, "analyst2"), env.Login(t, "operator"), env.Login(t, "bureau")
-			aggregate := env.Grant(t, insuranceDemand(sandbox.Aggregate))
-			dpDemand := insuranceDemand(sandbox.DP)
-			dpDemand.DP = &sandbox.DPSpec{Epsilon: 3, Delta: 1e-5, QueryEpsilon: 1, QueryDelta: 1e-6,
-				Bounds: map[string]sandbox.Bound{"monthly_base_yuan": {Lower: 0, Upper: 30000}}}
-			dp := env.Grant(t, dpDemand)
-			review := env.Grant(t, insuranceDemand(sandbox.Review))
+			demo := demoGrants(t, env)
+			aggregate, dp, review := demo[sandbox.Aggregate], demo[sandbox.DP], demo[sandbox.Review]
 			query := func(token, grant, sql string, out any) int {
 				return env.Call(t, "POST", "/api/v1/grants/"+grant+"/queries", token, map[string]string{"sql": sql}, out)
 			}
@@ -82,11 +78,12 @@ func TestWorkspaceAPI(t *testing.T) {
 				t.Fatalf("analyst2: %d %+v", status, e)
 			}
 
-			// dp: cost and what is left, then a refusal before running.
-			for _, left := range []float64{2, 1, 0} {
+			// dp (ε = 3, 0.5 a query): cost and what is left, then a refusal
+			// before running.
+			for _, left := range []float64{2.5, 2, 1.5, 1, 0.5, 0} {
 				var a answer
 				if status := query(analyst, dp, "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district", &a); status != http.StatusOK ||
-					a.EpsilonSpent != 1 || a.EpsilonLeft == nil || *a.EpsilonLeft != left {
+					a.EpsilonSpent != 0.5 || a.EpsilonLeft == nil || *a.EpsilonLeft != left {
 					t.Fatalf("dp with %v left: %d %+v", left, status, a)
 				}
 			}
@@ -113,7 +110,7 @@ func TestWorkspaceAPI(t *testing.T) {
 					Broke  string `json:"broke"`
 				} `json:"items"`
 			}
-			if status := env.Call(t, "GET", "/api/v1/grants/"+dp+"/queries", operator, nil, &hist); status != http.StatusOK || len(hist.Items) != 4 || hist.Items[0].Broke != "budget" {
+			if status := env.Call(t, "GET", "/api/v1/grants/"+dp+"/queries", operator, nil, &hist); status != http.StatusOK || len(hist.Items) != 7 || hist.Items[0].Broke != "budget" {
 				t.Fatalf("dp history: %d %+v", status, hist)
 			}
 

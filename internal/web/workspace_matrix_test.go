@@ -4,12 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"shuyu/internal/app/apptest"
-	"shuyu/internal/calendar"
-	"shuyu/internal/demand"
 	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
 	"shuyu/internal/workspace"
 )
 
@@ -49,14 +47,14 @@ func init() {
 func workspaceFixtures(t *testing.T, env *apptest.Env, ids map[string]string) {
 	t.Helper()
 	ctx := context.Background()
-	ids["ws-grant"] = env.Grant(t, insuranceDemand(sandbox.Aggregate))
-	review := env.Grant(t, insuranceDemand(sandbox.Review))
+	demo := demoGrants(t, env)
+	ids["ws-grant"] = demo[sandbox.Aggregate]
 	analyst, err := env.App.Identity.PrincipalOf(ctx, "analyst")
 	must(t, err, true)
 	var answers []workspace.Answer
 	for _, q := range []string{"SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district",
 		"SELECT gender, COUNT(*) AS n FROM social_insurance GROUP BY gender"} {
-		ans, err := env.App.Workspace.Run(ctx, analyst, review, q)
+		ans, err := env.App.Workspace.Run(ctx, analyst, demo[sandbox.Review], q)
 		must(t, err, true)
 		answers = append(answers, ans)
 	}
@@ -65,18 +63,20 @@ func workspaceFixtures(t *testing.T, env *apptest.Env, ids map[string]string) {
 	ids["ws-query"], ids["ws-release"] = answers[0].QueryID, rel.ID
 }
 
-// insuranceDemand asks for social_insurance's person-level fields under
-// rule, as the demo's analyst would.
-func insuranceDemand(rule sandbox.Rule) demand.Input {
-	return demand.Input{Title: "社保参保结构分析（" + string(rule) + "）", Scenario: "分区县、分性别的参保结构", Purpose: "就业形势研判",
-		EndsOn: calendar.DateOf(time.Now()).AddDays(60).String(), Rule: rule, K: 10,
-		Datasets: []demand.DatasetInput{{Dataset: "social_insurance", Fields: []demand.FieldInput{
-			{Name: "id_number", Role: sandbox.PrivacyUnit, Justification: "按人计数"},
-			{Name: "district", Role: sandbox.Dimension, Justification: "按区县分组"},
-			{Name: "gender", Role: sandbox.Dimension, Justification: "按性别分组"},
-			{Name: "birth_date", Role: sandbox.Dimension, Justification: "年龄结构"},
-			{Name: "monthly_base_yuan", Role: sandbox.Measure, Justification: "平均缴费基数"},
-		}}}}
+// demoGrants are the demo analyst's grants (shuyu demo seeds one of each
+// rule), by rule: the oldest of each, the list being newest first.
+func demoGrants(t *testing.T, env *apptest.Env) map[sandbox.Rule]string {
+	t.Helper()
+	analyst, err := env.App.Identity.PrincipalOf(context.Background(), "analyst")
+	must(t, err, true)
+	gs, _, err := env.App.Demands.Grants(context.Background(), analyst, store.NewPage(50, ""))
+	must(t, err, true)
+	out := map[sandbox.Rule]string{}
+	for _, g := range gs {
+		out[g.Rule] = g.ID
+	}
+	must(t, nil, len(out) == 4)
+	return out
 }
 
 func fillWorkspacePath(path, _ string, ids map[string]string) string {

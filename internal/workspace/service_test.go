@@ -10,13 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
 	"shuyu/internal/app/apptest"
-	"shuyu/internal/calendar"
-	"shuyu/internal/demand"
 	"shuyu/internal/errs"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
@@ -32,37 +29,22 @@ type fixture struct {
 	grants map[sandbox.Rule]string
 }
 
-// insurance asks for the social_insurance fields an analyst of the demo
-// works with: the privacy unit, dimensions, the contribution base.
-func insurance(rule sandbox.Rule) demand.Input {
-	in := demand.Input{Title: "社保参保结构分析（" + string(rule) + "）", Scenario: "分区县、分性别的参保结构与缴费基数统计", Purpose: "就业形势研判",
-		EndsOn: calendar.DateOf(time.Now()).AddDays(60).String(), Rule: rule, K: 10,
-		Datasets: []demand.DatasetInput{{Dataset: "social_insurance", Fields: []demand.FieldInput{
-			{Name: "id_number", Role: sandbox.PrivacyUnit, Justification: "按人计数"},
-			{Name: "district", Role: sandbox.Dimension, Justification: "按区县分组"},
-			{Name: "gender", Role: sandbox.Dimension, Justification: "按性别分组"},
-			{Name: "birth_date", Role: sandbox.Dimension, Justification: "年龄结构"},
-			{Name: "monthly_base_yuan", Role: sandbox.Measure, Justification: "平均缴费基数"},
-		}}}}
-	if rule == sandbox.DP {
-		in.DP = &sandbox.DPSpec{Epsilon: 3, Delta: 1e-5, QueryEpsilon: 1, QueryDelta: 1e-6,
-			Bounds: map[string]sandbox.Bound{"monthly_base_yuan": {Lower: 0, Upper: 30000}}}
-	}
-	return in
-}
-
+// newFixture starts shuyu with the demo, whose analyst holds one grant of
+// each rule (shuyu demo seeds them through package demand).
 func newFixture(t *testing.T, d store.Dialect) *fixture {
 	t.Helper()
 	env := apptest.New(t, d)
 	f := &fixture{env: env, ws: env.App.Workspace, grants: map[sandbox.Rule]string{}}
-	for _, rule := range []sandbox.Rule{sandbox.Aggregate, sandbox.DP, sandbox.Review} {
-		f.grants[rule] = env.Grant(t, insurance(rule))
-	}
-	h, err := env.App.Demands.Held(context.Background(), f.grants[sandbox.Aggregate])
+	gs, _, err := env.App.Demands.Grants(context.Background(), principal(t, env, "analyst"), store.NewPage(50, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.agreement = h.AgreementID
+	for _, g := range gs {
+		f.grants[g.Rule], f.agreement = g.ID, g.AgreementID
+	}
+	if len(f.grants) != 4 {
+		t.Fatalf("the demo analyst's grants: %+v", gs)
+	}
 	return f
 }
 
@@ -109,46 +91,37 @@ func TestWorkspace(t *testing.T) {
 				}
 			}
 
-			// dp: each query says what it cost and what is left; the fourth would overspend.
-			for i, left := range []float64{2, 1, 0} {
-				ans, err := f.ws.Run(ctx, analyst, f.grants[sandbox.DP], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
-				if err != nil {
-					t.Fatalf("dp query %d: %v", i+1, err)
-				}
-				if ans.EpsilonSpent != 1 || ans.EpsilonLeft == nil || *ans.EpsilonLeft != left {
-					t.Fatalf("dp query %d: spent %v, left %v", i+1, ans.EpsilonSpent, ans.EpsilonLeft)
-				}
-			}
-			_, err = f.ws.Run(ctx, analyst, f.grants[sandbox.DP], "SELECT COUNT(*) AS n FROM social_insurance")
-			if !errs.Is(err, errs.Forbidden) || sandbox.RuleOf(err) != "budget" {
-				t.Fatalf("overspending: %v", err)
-			}
-			// Queries spending at once in another dp grant: exactly as many
-			// as the budget holds are answered.
-			in := insurance(sandbox.DP)
-			in.Title = "并发预算测试"
-			concurrent := f.env.Grant(t, in)
+			// dp (ε = 3, 0.5 a query): queries spending at once are answered
+			// exactly as far as the budget holds; the rest are refused before
+			// running, and the history says so.
 			var answered, overspent atomic.Int64
 			var wg sync.WaitGroup
 			for i := range 8 {
 				wg.Go(func() {
-					_, err := f.ws.Run(ctx, analyst, concurrent, fmt.Sprintf("SELECT district, COUNT(*) AS n%d FROM social_insurance GROUP BY district", i))
+					ans, err := f.ws.Run(ctx, analyst, f.grants[sandbox.DP], fmt.Sprintf("SELECT district, COUNT(*) AS n%d FROM social_insurance GROUP BY district", i))
 					switch {
-					case err == nil:
+					case err == nil && ans.EpsilonSpent == 0.5 && ans.EpsilonLeft != nil:
 						answered.Add(1)
 					case sandbox.RuleOf(err) == "budget":
 						overspent.Add(1)
 					default:
-						t.Error(err)
+						t.Errorf("%+v, %v", ans, err)
 					}
 				})
 			}
 			wg.Wait()
-			if left, _ := f.ws.EpsilonLeft(ctx, concurrent, 3, 1e-5); answered.Load() != 3 || overspent.Load() != 5 || left != 0 {
-				t.Fatalf("8 queries at once on ε = 3 at 1 each: %d answered, %d refused, %v left", answered.Load(), overspent.Load(), left)
+			left, err := f.ws.EpsilonLeft(ctx, f.grants[sandbox.DP], 3, 1e-5)
+			if answered.Load() != 6 || overspent.Load() != 2 || left != 0 || err != nil {
+				t.Fatalf("8 queries at once on ε = 3 at 0.5 each: %d answered, %d refused, %v left, %v", answered.Load(), overspent.Load(), left, err)
 			}
 			hist, _, err := f.ws.History(ctx, analyst, f.grants[sandbox.DP], store.NewPage(50, ""))
-			if err != nil || len(hist) != 4 || hist[0].Status != workspace.Refused || hist[0].Broke != "budget" || hist[1].EpsilonSpent != 1 {
+			refused := 0
+			for _, q := range hist {
+				if q.Status == workspace.Refused && q.Broke == "budget" && q.EpsilonSpent == 0 {
+					refused++
+				}
+			}
+			if err != nil || len(hist) != 8 || refused != 2 {
 				t.Fatalf("dp history: %+v, %v", hist, err)
 			}
 
