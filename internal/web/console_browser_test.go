@@ -119,17 +119,20 @@ type roleSight struct {
 }
 
 var (
-	navOfficer = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
+	navAdmin = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
 		"orgs", "org-new", "ledger", "account"}
+	// The city's and the county's bureau also review releases (出域).
+	navOfficer = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "releases",
+		"evaluations", "orgs", "org-new", "ledger", "account"}
 	navProvider  = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "announcements", "demands", "orgs", "ledger", "account"}
-	navOperator  = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "evaluations", "orgs", "ledger", "account"}
-	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "orgs", "account"}
+	navOperator  = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "grants", "evaluations", "orgs", "ledger", "account"}
+	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "grants", "orgs", "account"}
 	navRegulator = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
 		"orgs", "ledger", "account"}
 )
 
 var roleSights = []roleSight{
-	{user: "admin", org: "platform", nav: navOfficer},
+	{user: "admin", org: "platform", nav: navAdmin},
 	{user: "bureau", org: "bureau", nav: navOfficer},
 	{user: "kuiwen", org: "kuiwen", nav: navOfficer, orgs: []string{"kuiwen", "appunit"}},
 	{user: "provider-hrss", org: "hrss", nav: navProvider, orgs: []string{"hrss"}},

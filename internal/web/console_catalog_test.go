@@ -90,7 +90,8 @@ func TestTemplatesParse(t *testing.T) {
 			"catalog", "entry", "entry_form", "rules", "upload", "tickets", "ticket", "supply", "portal_catalog", "sources",
 			"inbox", "plans", "plan", "plan_form", "announcements", "announcement", "announcement_form", "apply", "application", "objection",
 			"agreements", "agreement", "agreement_form", "evaluations", "evaluation", "rectifications", "rectification",
-			"portal_announcements", "portal_announcement", "portal_operators"} {
+			"portal_announcements", "portal_announcement", "portal_operators",
+			"demand_list", "demand", "demand_form", "workspace_grants", "workspace", "workspace_releases", "workspace_release"} {
 			if pages[lang][p] == nil {
 				t.Errorf("%s: no page %s", lang, p)
 			}

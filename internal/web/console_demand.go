@@ -31,6 +31,7 @@ func (c *console) sandboxPages(handle func(string, http.HandlerFunc)) {
 	for _, step := range demand.Reviews {
 		handle("POST /console/demands/{id}/"+string(step), c.signedIn(access.DemandReview, c.demandDecide(step)))
 	}
+	c.workspacePages(handle)
 }
 
 type demandListPage struct {

@@ -35,6 +35,8 @@ var navItems = []navItem{
 	{id: "announcements", path: "/console/announcements", action: access.AnnouncementRead},
 	{id: "agreements", path: "/console/agreements", action: access.AgreementRead},
 	{id: "demands", path: "/console/demands", action: access.DemandRead},
+	{id: "grants", path: "/console/grants", action: access.WorkspaceRead},
+	{id: "releases", path: "/console/releases", action: access.ReleaseDecide},
 	{id: "evaluations", path: "/console/evaluations", action: access.EvaluationRead},
 	{id: "orgs", path: "/console/orgs", action: access.OrgRead},
 	{id: "org-new", path: "/console/orgs/new", action: access.OrgCreate},

@@ -41,4 +41,14 @@
       bad.focus();
     }
   });
+
+  // Ctrl+Enter (or Cmd+Enter) in a textarea marked data-submit-key sends
+  // its form: running a query from the SQL editor.
+  document.addEventListener("keydown", function (ev) {
+    var area = ev.target.closest && ev.target.closest("textarea[data-submit-key]");
+    if (area && ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && area.form) {
+      ev.preventDefault();
+      area.form.requestSubmit();
+    }
+  });
 })();
