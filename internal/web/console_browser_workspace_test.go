@@ -23,7 +23,7 @@ import (
 func TestWorkspaceInBrowser(t *testing.T) {
 	browser := startChromium(t)
 	env := apptest.New(t, store.SQLite)
-	aggregate, dp, review := consoleGrants(t, env)
+	aggregate, dp, review := demoGrants(t, env)
 	start := time.Now()
 	analyst, bureau := newTab(t, browser), newTab(t, browser)
 	browse(t, analyst, "the analyst signs in", formSignIn(env.URL, "analyst"))
@@ -64,8 +64,9 @@ func TestWorkspaceInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-test="eps-left"]`)))
 	before := textsOf(t, analyst, `[data-test="eps-left"]`)
 	runQuery(t, analyst, "a dp query", "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district", `[data-test="answer"]`)
-	if after := textsOf(t, analyst, `[data-test="eps-left"]`); len(before) != 1 || len(after) != 1 || before[0] != "3.00" || after[0] != "2.00" {
-		t.Errorf("the budget left went from %v to %v, want 3.00 to 2.00", before, after)
+	after, spent := textsOf(t, analyst, `[data-test="eps-left"]`), textsOf(t, analyst, `[data-test="eps-spent"]`)
+	if len(before) != 1 || len(after) != 1 || len(spent) != 1 || before[0] != "3.00" || spent[0] == "0.00" || !sameEpsilon(3, spent[0], after[0]) {
+		t.Errorf("the budget left went from %v to %v, having spent %v", before, after, spent)
 	}
 
 	browse(t, analyst, "the analyst opens the review grant", chromedp.Navigate(env.URL+"/console/grants/"+review),
