@@ -88,11 +88,12 @@ func TestGovernanceKeys(t *testing.T) {
 		add("rectification.state", t.To)
 		add("evaluation.step", t.Action)
 	}
-	// The kinds the inbox sources of plan, tender, agreement, evaluation
-	// and quality give their items.
+	// The kinds the inbox sources of plan, tender, agreement, evaluation,
+	// quality and demand give their items.
 	add("inbox.kind", "plan.filing", "plan.decision", "announcement.selection", "application.check", "application.score",
 		"objection.resolve", "agreement.finance_opinion", "agreement.sign", "evaluation.answer", "evaluation.score",
-		"evaluation.finalise", "rectification.submit", "rectification.review", "rectification.failed", "ticket.answer", "ticket.decide")
+		"evaluation.finalise", "rectification.submit", "rectification.review", "rectification.failed", "ticket.answer", "ticket.decide",
+		"demand.review", "demand.resubmit")
 	for _, k := range want {
 		if !hasKey(k) {
 			t.Errorf("key %q is used but not in the catalogs", k)

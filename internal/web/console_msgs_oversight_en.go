@@ -207,6 +207,8 @@ var oversightMessagesEN = map[string]string{
 	"inbox.kind.rectification.failed":      "Failed rectification",
 	"inbox.kind.ticket.answer":             "Answer ticket",
 	"inbox.kind.ticket.decide":             "Decide on answer",
+	"inbox.kind.demand.review":             "Demand review",
+	"inbox.kind.demand.resubmit":           "Resubmit demand",
 	"portal_announcements.intro":           "Announcements, their results and publicity periods. Sign in to object to a result during publicity.",
 	"portal.publicity_until":               "publicity until %s",
 	"portal_operators.intro":               "Operators with signed agreements, with their data scope, term and state (Art. 25).",

@@ -207,6 +207,8 @@ var oversightMessagesZH = map[string]string{
 	"inbox.kind.rectification.failed":      "整改不到位",
 	"inbox.kind.ticket.answer":             "答复工单",
 	"inbox.kind.ticket.decide":             "确认答复",
+	"inbox.kind.demand.review":             "数据需求审核",
+	"inbox.kind.demand.resubmit":           "修改需求申请",
 	"portal_announcements.intro":           "申报公告、遴选结果及公示期。公示期内可登录后对结果提出异议。",
 	"portal.publicity_until":               "公示至 %s",
 	"portal_operators.intro":               "已签订授权运营协议的运营单位，及其数据范围、期限和状态（第二十五条）。",
