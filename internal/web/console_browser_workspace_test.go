@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shuyu/internal/app/apptest"
+	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
 )
 
@@ -23,7 +24,8 @@ import (
 func TestWorkspaceInBrowser(t *testing.T) {
 	browser := startChromium(t)
 	env := apptest.New(t, store.SQLite)
-	aggregate, dp, review := demoGrants(t, env)
+	g := demoGrants(t, env)
+	aggregate, dp, review := g[sandbox.Aggregate], g[sandbox.DP], g[sandbox.Review]
 	start := time.Now()
 	analyst, bureau := newTab(t, browser), newTab(t, browser)
 	browse(t, analyst, "the analyst signs in", formSignIn(env.URL, "analyst"))

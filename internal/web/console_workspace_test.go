@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"math"
 	"net/http"
 	"net/url"
@@ -12,34 +11,10 @@ import (
 
 	"shuyu/internal/app/apptest"
 	"shuyu/internal/sandbox"
-	"shuyu/internal/store"
 )
 
 // anyIDNumber matches a resident ID number, masked or not.
 var anyIDNumber = regexp.MustCompile(`\b[0-9]{6}(?:[0-9]{8}|\*{8})[0-9]{3}[0-9X]\b`)
-
-// demoGrants finds the demo's aggregate, dp (ε = 3) and review grants,
-// which shuyu demo seeds for the analyst.
-func demoGrants(t *testing.T, env *apptest.Env) (aggregate, dp, review string) {
-	t.Helper()
-	ctx := context.Background()
-	p, err := env.App.Identity.PrincipalOf(ctx, "analyst")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gs, _, err := env.App.Demands.Grants(ctx, p, store.NewPage(50, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	by := map[sandbox.Rule]string{}
-	for _, g := range gs {
-		by[g.Rule] = g.ID
-	}
-	if by[sandbox.Aggregate] == "" || by[sandbox.DP] == "" || by[sandbox.Review] == "" {
-		t.Fatalf("the demo's grants by rule: %v", by)
-	}
-	return by[sandbox.Aggregate], by[sandbox.DP], by[sandbox.Review]
-}
 
 var releaseRow = regexp.MustCompile(`data-release="([^"]+)"`)
 
@@ -49,7 +24,8 @@ var releaseRow = regexp.MustCompile(`data-release="([^"]+)"`)
 // unit's reviewer and downloaded; the wrong roles are refused.
 func TestWorkspacePages(t *testing.T) {
 	consoleEnvs(t, func(t *testing.T, env *apptest.Env) {
-		aggregate, dp, review := demoGrants(t, env)
+		g := demoGrants(t, env)
+		aggregate, dp, review := g[sandbox.Aggregate], g[sandbox.DP], g[sandbox.Review]
 		analyst := consoleLogin(t, env, "analyst")
 		wantPage(t, "the grants", analyst.get("/console/grants"), http.StatusOK, `data-grant="`+aggregate+`"`, `data-grant="`+dp+`"`, "ε 3.00 / 3.00")
 
