@@ -12,6 +12,7 @@ import (
 	"shuyu/internal/catalog"
 	"shuyu/internal/demand"
 	"shuyu/internal/errs"
+	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
@@ -283,57 +284,85 @@ func TestExitEndsGrants(t *testing.T) {
 	}, migrations()...)
 }
 
-// TestExpiry: grants end at the end of their period, by a job that several
-// processes run at once: each grant is ended once, with one ledger entry.
+// TestExpiry: grants end at the end of their period, by a job that two
+// processes (two handles on one database) run twice each at once: each
+// grant is ended once, with one ledger entry.
 func TestExpiry(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		ctx := context.Background()
-		var ids []string
-		for range 3 {
-			in := e.people()
-			in.EndsOn = e.day(1)
-			ids = append(ids, e.approved(t, in).GrantID)
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) { expiry(t, d) })
+	}
+}
+
+func expiry(t *testing.T, d store.Dialect) {
+	t.Parallel()
+	ctx := context.Background()
+	var dbs [2]*store.DB
+	dsn := storetest.DSN(t, d)
+	for i := range dbs {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
 		}
-		later := e.approved(t, e.people()).GrantID
-		if n, err := e.svc.Tick(ctx); n != 0 || err != nil {
-			t.Fatalf("tick before the end: %d (%v)", n, err)
-		}
-		if h, _ := e.svc.Held(ctx, ids[0]); h.State != "active" || !h.ExpiresAt.Equal(shanghaiMidnight(e.day(2))) {
-			t.Errorf("held before the end: %s until %s", h.State, h.ExpiresAt)
-		}
-		e.Advance(48 * time.Hour)
-		if h, _ := e.svc.Held(ctx, ids[0]); h.State != "ended" {
-			t.Errorf("held past the end, before the job: %s; want ended", h.State)
-		}
-		ended := make(chan int, 4)
-		for range 4 {
-			go func() {
-				n, err := e.svc.Tick(ctx)
-				if err != nil {
-					t.Error(err)
-				}
-				ended <- n
-			}()
-		}
-		total := 0
-		for range 4 {
-			total += <-ended
-		}
-		if total != 3 {
-			t.Errorf("four jobs ended %d grants, want 3", total)
-		}
-		for _, id := range ids {
-			es, err := e.Ledger.Entries(ctx, ledger.Filter{ObjectType: "grant", ObjectID: id, ActionPrefix: "grant.expire"})
-			if g, _ := e.svc.GetGrant(ctx, admin, id); g.State != "ended" || err != nil || len(es) != 1 {
-				t.Errorf("grant %s: %s with %d expiry entries (%v)", id, g.State, len(es), err)
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	if _, err := dbs[0].Migrate(ctx, migrations()...); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, dbs[0])
+	dbs[1].Now = e.Clock
+	var ids []string
+	for range 3 {
+		in := e.people()
+		in.EndsOn = e.day(1)
+		ids = append(ids, e.approved(t, in).GrantID)
+	}
+	later := e.approved(t, e.people()).GrantID
+	if n, err := e.svc.Tick(ctx); n != 0 || err != nil {
+		t.Fatalf("tick before the end: %d (%v)", n, err)
+	}
+	if h, _ := e.svc.Held(ctx, ids[0]); h.State != "active" || !h.ExpiresAt.Equal(shanghaiMidnight(e.day(2))) {
+		t.Errorf("held before the end: %s until %s", h.State, h.ExpiresAt)
+	}
+	e.Advance(48 * time.Hour)
+	if h, _ := e.svc.Held(ctx, ids[0]); h.State != "ended" {
+		t.Errorf("held past the end, before the job: %s; want ended", h.State)
+	}
+	l2, err := ledger.New(dbs[1], e.Ledger.Key(), "test", ledger.MinRetention)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids2 := identity.New(dbs[1], l2, identity.Options{})
+	cat2 := catalog.New(dbs[1], l2, ids2, catalog.DefaultScheme())
+	other := demand.New(dbs[1], l2, ids2, cat2, agreement.New(dbs[1], l2, ids2, e.Plans, e.Tender, e.dom, agreement.Options{}), e.dom, e.Cal, demand.Options{})
+	ended := make(chan int, 4)
+	for i := range 4 {
+		svc := []*demand.Service{e.svc, other}[i%2]
+		go func() {
+			n, err := svc.Tick(ctx)
+			if err != nil {
+				t.Error(err)
 			}
+			ended <- n
+		}()
+	}
+	total := 0
+	for range 4 {
+		total += <-ended
+	}
+	if total != 3 {
+		t.Errorf("four jobs ended %d grants, want 3", total)
+	}
+	for _, id := range ids {
+		es, err := e.Ledger.Entries(ctx, ledger.Filter{ObjectType: "grant", ObjectID: id, ActionPrefix: "grant.expire"})
+		if g, _ := e.svc.GetGrant(ctx, admin, id); g.State != "ended" || err != nil || len(es) != 1 {
+			t.Errorf("grant %s: %s with %d expiry entries (%v)", id, g.State, len(es), err)
 		}
-		if g, _ := e.svc.GetGrant(ctx, admin, later); g.State != "active" {
-			t.Errorf("a grant with time left: %s", g.State)
-		}
-	}, migrations()...)
+	}
+	if g, _ := e.svc.GetGrant(ctx, admin, later); g.State != "active" {
+		t.Errorf("a grant with time left: %s", g.State)
+	}
 }
 
 // TestHeld: the grant as the sandbox runs it: current versions resolved,
