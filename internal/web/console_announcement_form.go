@@ -33,6 +33,9 @@ type announcementValues struct {
 type criterionValues struct{ Name, Weight, Description string }
 
 type announcementFormPage struct {
+	// Action is where the form goes; Edit says it edits a draft.
+	Action    string
+	Edit      bool
 	Values    announcementValues
 	Plans     []plan.Plan
 	Plan      *plan.Plan // the one chosen, whose scope the form offers
@@ -79,7 +82,8 @@ func (c *console) announcementChoices(ctx context.Context, p access.Principal, p
 
 func (c *console) announcementNewForm(w http.ResponseWriter, r *http.Request, v *view) {
 	v.Title = "title.announcement_new"
-	page := announcementFormPage{Values: announcementValues{PlanID: r.URL.Query().Get("plan"), Method: string(tender.PublicTender)}}
+	page := announcementFormPage{Action: "/console/announcements/new",
+		Values: announcementValues{PlanID: r.URL.Query().Get("plan"), Method: string(tender.PublicTender)}}
 	if err := c.announcementChoices(r.Context(), *v.User, &page); err != nil {
 		c.fail(w, r, v, err, "error", nil)
 		return
@@ -90,8 +94,7 @@ func (c *console) announcementNewForm(w http.ResponseWriter, r *http.Request, v 
 	c.render(w, r, v, http.StatusOK, "announcement_form", page)
 }
 
-func (c *console) announcementNewSubmit(w http.ResponseWriter, r *http.Request, v *view) {
-	v.Title = "title.announcement_new"
+func readAnnouncementForm(r *http.Request) announcementValues {
 	vals := announcementValues{PlanID: formValue(r, "plan_id"), Title: formValue(r, "title"), Method: formValue(r, "method"),
 		Conditions: formValue(r, "conditions"), Deadline: formValue(r, "deadline"), Datasets: r.PostForm["datasets"], Invited: r.PostForm["invited"]}
 	n, _ := strconv.Atoi(formValue(r, "criteria"))
@@ -99,11 +102,19 @@ func (c *console) announcementNewSubmit(w http.ResponseWriter, r *http.Request, 
 		k := fmt.Sprintf("criteria[%d].", i)
 		vals.Criteria = append(vals.Criteria, criterionValues{Name: formValue(r, k+"name"), Weight: formValue(r, k+"weight"), Description: formValue(r, k+"description")})
 	}
-	page := announcementFormPage{Values: vals}
-	a, err := c.createAnnouncement(r.Context(), *v.User, vals)
+	return vals
+}
+
+func (c *console) announcementNewSubmit(w http.ResponseWriter, r *http.Request, v *view) {
+	v.Title = "title.announcement_new"
+	page := announcementFormPage{Values: readAnnouncementForm(r), Action: "/console/announcements/new"}
+	in, err := announcementInput(page.Values)
+	var a tender.Announcement
 	if err == nil {
-		c.seeOther(w, r, "/console/announcements/"+url.PathEscape(a.ID), "flash.announcement_created", a.Title)
-		return
+		if a, err = c.Tender.Create(r.Context(), *v.User, in); err == nil {
+			c.seeOther(w, r, "/console/announcements/"+url.PathEscape(a.ID), "flash.announcement_created", a.Title)
+			return
+		}
 	}
 	if cerr := c.announcementChoices(r.Context(), *v.User, &page); cerr != nil {
 		c.fail(w, r, v, cerr, "error", nil)
@@ -112,7 +123,55 @@ func (c *console) announcementNewSubmit(w http.ResponseWriter, r *http.Request, 
 	c.fail(w, r, v, err, "announcement_form", page)
 }
 
-func (c *console) createAnnouncement(ctx context.Context, p access.Principal, vals announcementValues) (tender.Announcement, error) {
+// valuesOfAnnouncement is a draft as its form shows it.
+func valuesOfAnnouncement(a tender.Announcement) announcementValues {
+	vals := announcementValues{PlanID: a.Plan.ID, Title: a.Title, Method: string(a.Method), Conditions: a.Conditions,
+		Deadline: a.DeadlineAt.In(calendar.Shanghai()).Format("2006-01-02T15:04")}
+	for _, d := range a.Datasets {
+		vals.Datasets = append(vals.Datasets, d.ID)
+	}
+	for _, o := range a.Invited {
+		vals.Invited = append(vals.Invited, o.ID)
+	}
+	for _, cr := range a.Criteria {
+		vals.Criteria = append(vals.Criteria, criterionValues{Name: cr.Name, Weight: strconv.Itoa(cr.Weight), Description: cr.Description})
+	}
+	return vals
+}
+
+// announcementEdit shows (GET) and saves (POST) a draft announcement;
+// once published it does not change, which the service says.
+func (c *console) announcementEdit(w http.ResponseWriter, r *http.Request, v *view) {
+	v.Title = "title.announcement_edit"
+	a, err := c.Tender.Get(r.Context(), *v.User, r.PathValue("id"))
+	if err != nil {
+		c.fail(w, r, v, err, "error", nil)
+		return
+	}
+	page := announcementFormPage{Values: valuesOfAnnouncement(a), Action: "/console/announcements/" + url.PathEscape(a.ID) + "/edit", Edit: true}
+	if r.Method == http.MethodPost {
+		page.Values = readAnnouncementForm(r)
+		var in tender.Input
+		if in, err = announcementInput(page.Values); err == nil {
+			if a, err = c.Tender.Update(r.Context(), *v.User, a.ID, in); err == nil {
+				c.seeOther(w, r, "/console/announcements/"+url.PathEscape(a.ID), "flash.announcement_saved", a.Title)
+				return
+			}
+		}
+	}
+	if cerr := c.announcementChoices(r.Context(), *v.User, &page); cerr != nil {
+		c.fail(w, r, v, cerr, "error", nil)
+		return
+	}
+	if err != nil {
+		c.fail(w, r, v, err, "announcement_form", page)
+		return
+	}
+	c.render(w, r, v, http.StatusOK, "announcement_form", page)
+}
+
+// announcementInput is the announcement as the service takes it.
+func announcementInput(vals announcementValues) (tender.Input, error) {
 	in := tender.Input{PlanID: &vals.PlanID, Title: &vals.Title, Conditions: &vals.Conditions}
 	method := tender.Method(vals.Method)
 	in.Method = &method
@@ -125,7 +184,7 @@ func (c *console) createAnnouncement(ctx context.Context, p access.Principal, va
 	if vals.Deadline != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", vals.Deadline, calendar.Shanghai())
 		if err != nil {
-			return tender.Announcement{}, errBadDeadline
+			return tender.Input{}, errBadDeadline
 		}
 		in.Deadline = &t
 	}
@@ -137,10 +196,10 @@ func (c *console) createAnnouncement(ctx context.Context, p access.Principal, va
 		}
 		w, err := strconv.Atoi(cv.Weight)
 		if err != nil {
-			return tender.Announcement{}, &uiError{code: errs.Invalid, key: "announcement.error.weight", args: []any{i + 1}, field: fmt.Sprintf("criteria[%d].weight", i)}
+			return tender.Input{}, &uiError{code: errs.Invalid, key: "announcement.error.weight", args: []any{i + 1}, field: fmt.Sprintf("criteria[%d].weight", i)}
 		}
 		cs = append(cs, tender.Criterion{Name: cv.Name, Weight: w, Description: cv.Description})
 	}
 	in.Criteria = &cs
-	return c.Tender.Create(ctx, p, in)
+	return in, nil
 }

@@ -145,7 +145,11 @@ func TestGovernanceApplyForms(t *testing.T) {
 	form.Set("criteria[1].weight", "40")
 	id := idIn(t, b.submit("/console/announcements/new", "/console/announcements/new", form))
 	page := "/console/announcements/" + id
+	wantPage(t, "the draft's form", b.get(page+"/edit"), http.StatusOK, `value="表单测试公告"`, `value="40"`, `value="`+deadline+`"`)
+	form.Set("title", "表单测试公告（修改）")
+	idIn(t, b.submit(page+"/edit", page+"/edit", form))
 	idIn(t, b.submit(page, page+"/publish", nil))
+	wantPage(t, "editing once published", b.submit(page, page+"/edit", form), http.StatusConflict, "does not change", "表单测试公告（修改）")
 
 	op := consoleLogin(t, env, "operator")
 	apply := page + "/apply"

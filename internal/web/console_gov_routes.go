@@ -32,6 +32,8 @@ func (c *console) governanceRoutes(handle func(string, http.HandlerFunc)) {
 	handle("GET /console/announcements/new", c.signedIn(access.AnnouncementWrite, c.announcementNewForm))
 	handle("POST /console/announcements/new", c.signedIn(access.AnnouncementWrite, c.announcementNewSubmit))
 	handle("GET /console/announcements/{id}", c.signedIn(access.AnnouncementRead, c.announcementShow))
+	handle("GET /console/announcements/{id}/edit", c.signedIn(access.AnnouncementWrite, c.announcementEdit))
+	handle("POST /console/announcements/{id}/edit", c.signedIn(access.AnnouncementWrite, c.announcementEdit))
 	for _, step := range tender.Steps {
 		handle("POST /console/announcements/{id}/"+string(step), c.signedIn(who(tender.Machine, step), c.announcementAct(step)))
 	}
