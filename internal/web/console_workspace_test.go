@@ -113,3 +113,51 @@ func sameEpsilon(total float64, spent, left string) bool {
 	l, err2 := strconv.ParseFloat(left, 64)
 	return err1 == nil && err2 == nil && math.Abs(total-s-l) < 0.011
 }
+
+// TestSandboxCSRF posts to every state-changing page of demands, the
+// workspace and releases without a token, with a wrong one, with another
+// session's, and cross-site with a good one: each is refused and the
+// ledger, which records every query and decision, does not grow.
+func TestSandboxCSRF(t *testing.T) {
+	consoleEnvs(t, func(t *testing.T, env *apptest.Env) {
+		analyst, bureau, hrss := consoleLogin(t, env, "analyst"), consoleLogin(t, env, "bureau"), consoleLogin(t, env, "provider-hrss")
+		foreign := hrss.token("/console")
+		g := demoGrants(t, env)
+		posts := []struct {
+			c    *consoleClient
+			path string
+			form url.Values
+		}{
+			{analyst, "/console/demands/new", demandForm("any", "不该出现的申请")},
+			{analyst, "/console/demands/any/resubmit", demandForm("any", "不该出现的申请")},
+			{analyst, "/console/demands/any/withdraw", nil},
+			{bureau, "/console/demands/any/approve", url.Values{"comment": {"同意"}}},
+			{bureau, "/console/demands/any/reject", url.Values{"comment": {"不同意"}}},
+			{bureau, "/console/demands/any/return", url.Values{"comment": {"退回"}}},
+			{analyst, "/console/grants/" + g[sandbox.Aggregate] + "/query", url.Values{"sql": {"SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district"}}},
+			{analyst, "/console/queries/any/release", url.Values{"reason": {"用途"}}},
+			{bureau, "/console/releases/any/release", url.Values{"comment": {"同意"}}},
+			{bureau, "/console/releases/any/refuse", url.Values{"comment": {"不同意"}}},
+		}
+		before := ledgerSize(t, env)
+		for _, p := range posts {
+			token := p.c.token("/console")
+			for _, c := range []struct{ name, token string }{{"no token", ""}, {"wrong token", "AAAA" + token[4:]}, {"another session's token", foreign}} {
+				form := url.Values{}
+				for k, v := range p.form {
+					form[k] = v
+				}
+				if c.token != "" {
+					form.Set("csrf", c.token)
+				}
+				wantPage(t, c.name+" "+p.path, p.c.post(p.path, form), http.StatusForbidden, "表单已过期或不是从本平台提交的")
+			}
+			p.c.header.Set("Sec-Fetch-Site", "cross-site")
+			wantPage(t, "cross-site "+p.path, p.c.post(p.path, url.Values{"csrf": {token}}), http.StatusForbidden, "请求来自其他网站")
+			p.c.header.Del("Sec-Fetch-Site")
+		}
+		if after := ledgerSize(t, env); after != before {
+			t.Errorf("refused posts changed something: the ledger grew from %d to %d entries", before, after)
+		}
+	})
+}
