@@ -26,7 +26,7 @@ var (
 // all in 甲区 (12 rows, one unit); the next 9 have, besides their row, two
 // in 乙区 (18 rows, 9 units); the next 10 two in 丙区 (20 rows, 10 units);
 // and 200 more people a second row in their own district.
-func (w *world) repeatsVersion(t *testing.T) Version {
+func (w *world) repeatsVersion(t testing.TB) Version {
 	t.Helper()
 	repeatsOnce.Do(func() {
 		connector, err := duckdb.NewConnector("", nil)
@@ -52,7 +52,7 @@ func (w *world) repeatsVersion(t *testing.T) Version {
 	return Version{ID: "v2-repeats", Path: repeatsPath}
 }
 
-func (w *world) repeatsGrant(t *testing.T) Grant {
+func (w *world) repeatsGrant(t testing.TB) Grant {
 	g := w.aggregateGrant()
 	g.Datasets = g.Datasets[:1]
 	g.Datasets[0].Version = w.repeatsVersion(t)
