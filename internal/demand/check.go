@@ -118,8 +118,11 @@ func (s *Service) agreementOf(ctx context.Context, operatorID, id string) (agree
 	if err != nil {
 		return a, err
 	}
-	if a.State != agreement.Active || !s.now().Before(a.EndsAt) {
+	if a.State != agreement.Active {
 		return a, errs.E(errs.Conflict, "agreement %s is %s, not in force: demands are filed and approved only inside an active agreement", a.ID, a.State)
+	}
+	if !s.now().Before(a.EndsAt) {
+		return a, errs.E(errs.Conflict, "agreement %s's term ended with %s: demands are filed and approved only inside an agreement in force", a.ID, a.EndsOn)
 	}
 	return a, nil
 }

@@ -204,8 +204,8 @@ func TestRefusals(t *testing.T) {
 }
 
 // TestCoreAndScopeAtApproval: what was fine at filing is checked again at
-// every approval: a field graded core since, or an agreement ended since,
-// refuses the approval with the reason and changes nothing.
+// every approval: a field graded core since, or an agreement whose term has
+// ended since, refuses the approval with the reason and changes nothing.
 func TestCoreAndScopeAtApproval(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -237,22 +237,21 @@ func TestCoreAndScopeAtApproval(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		if _, err := e.ag.Terminate(ctx, e.As(t, "bureau"), e.agreement.ID, agreement.EndInput{Reason: "双方协商一致提前终止"}); err != nil {
-			t.Fatal(err)
-		}
+		// The agreement's term is over, and the job has not expired it yet.
+		e.Advance(e.agreement.EndsAt.Sub(e.Clock()) + time.Second)
 		_, err = e.svc.Decide(ctx, e.As(t, "provider-hrss"), b.ID, demand.Approve, "")
-		if !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "is terminated, not in force") {
-			t.Errorf("approval after the agreement ended: %v", err)
+		if !errs.Is(err, errs.Conflict) || !strings.Contains(err.Error(), "'s term ended with "+e.agreement.EndsOn) {
+			t.Errorf("approval after the agreement's end: %v", err)
 		}
-		items, err := e.svc.Pending(ctx)
-		if err != nil || len(items) != 0 {
-			t.Errorf("inbox items of demands under an ended agreement: %v (%v)", items, err)
+		if got, _ := e.svc.Get(ctx, admin, b.ID); got.State != demand.Reviewing || len(got.Reviews) != 0 {
+			t.Errorf("refused approval changed the demand: %s, %d reviews", got.State, len(got.Reviews))
 		}
 	}, migrations()...)
 }
 
 // TestExitEndsGrants: an exit ends every grant of the agreement in its own
-// transaction and names them in the deletion record; Held says so at once.
+// transaction, closes its pending demands, and names them in the deletion
+// record; Held says so at once.
 func TestExitEndsGrants(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -262,18 +261,25 @@ func TestExitEndsGrants(t *testing.T) {
 		if _, err := e.svc.RevokeGrant(ctx, e.As(t, "bureau"), two, "违规导出"); err != nil {
 			t.Fatal(err)
 		}
+		pending := e.file(t, e.people()).ID
 		rec, err := e.ag.Revoke(ctx, e.As(t, "bureau"), e.agreement.ID, agreement.EndInput{Code: agreement.PenaltyOrRisk, Reason: "被责令停业"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var named []string
 		for _, d := range rec.Revoked {
-			if d.What == "grant" {
-				named = append(named, d.Ref)
+			if d.What == "grant" || d.What == "demand" {
+				named = append(named, d.What+":"+d.Ref)
 			}
 		}
-		if !slices.Equal(named, []string{one}) {
-			t.Errorf("exit record names grants %v, want only the active one %s", named, one)
+		if !slices.Equal(named, []string{"grant:" + one, "demand:" + pending}) {
+			t.Errorf("exit record names %v, want only the active grant %s and the pending demand %s", named, one, pending)
+		}
+		if d, _ := e.svc.Get(ctx, admin, pending); d.State != demand.Withdrawn {
+			t.Errorf("a demand under review after the exit: %s", d.State)
+		}
+		if items, err := e.svc.Pending(ctx); err != nil || len(items) != 0 {
+			t.Errorf("inbox items after the exit: %v (%v)", items, err)
 		}
 		for id, want := range map[string]string{one: "ended", two: "revoked"} {
 			h, err := e.svc.Held(ctx, id)
