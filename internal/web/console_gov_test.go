@@ -89,6 +89,8 @@ func TestGovernancePageAccess(t *testing.T) {
 			{"bureau", "/console/plans/" + d.filedPlan + "/edit", 200, []string{"变更（形成新版本）"}},
 			{"regulator", "/console/plans/" + d.filedPlan, 200, nil},
 			{"regulator", "/console/plans/new", 403, nil},
+			{"kuiwen", "/console/plans/" + d.filedPlan, 403, nil},
+			{"kuiwen", "/console/agreements/" + d.agreement, 403, nil},
 			{"operator", "/console/plans", 403, nil},
 			{"appunit", "/console/plans/" + d.filedPlan, 403, nil},
 			{"bureau", "/console/announcements", 200, []string{`data-announcement="` + d.announcement + `"`}},
@@ -121,6 +123,11 @@ func TestGovernancePageAccess(t *testing.T) {
 				clients[c.user] = b
 			}
 			wantPage(t, c.user+" GET "+c.path, b.get(c.path), c.status, c.want...)
+		}
+		// A county's officer may not act on the city's plan, whatever the form says.
+		k := clients["kuiwen"]
+		if a := k.submit("/console", "/console/plans/"+d.draftPlan+"/submit", nil); a.status != http.StatusForbidden {
+			t.Errorf("kuiwen submitting the city's plan: %d", a.status)
 		}
 		// The same pages in English.
 		b := clients["bureau"]
