@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -88,39 +89,57 @@ func (c *console) evaluationFailed(w http.ResponseWriter, r *http.Request, v *vi
 
 func evaluationPath(id string) string { return "/console/evaluations/" + url.PathEscape(id) }
 
-// textAndFile reads a form of one text field and at most one file, in that
-// order, from an upload form's parts; it returns the text and the file
-// part, still to be read (nil if none was chosen).
-func textAndFile(mr *multipart.Reader, field string) (string, *multipart.Part, error) {
-	var text string
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return text, nil, nil
+// evidenceForm reads an upload form of one text field and evidence files
+// (parts named file), in that order. The files wait in temporary files,
+// each read to one byte past the largest the service takes, so that it can
+// refuse with its own message, and handed over together: the service
+// stores all or none. done removes them.
+func (c *console) evidenceForm(mr *multipart.Reader, field string) (text string, files []evaluation.Upload, done func(), err error) {
+	var temps []*os.File
+	done = func() {
+		for _, f := range temps {
+			f.Close()
+			os.Remove(f.Name())
 		}
-		if err != nil {
-			return text, nil, decodeError(err)
+	}
+	for len(files) <= evaluation.MaxFiles { // one past the limit, for the service to refuse
+		part, perr := mr.NextPart()
+		if errors.Is(perr, io.EOF) {
+			break
+		}
+		if perr != nil {
+			return text, files, done, decodeError(perr)
 		}
 		switch {
 		case part.FormName() == field:
 			b, _ := io.ReadAll(io.LimitReader(part, 64<<10))
 			text = strings.TrimSpace(string(b))
 		case part.FormName() == "file" && part.FileName() != "":
-			return text, part, nil
+			f, err := os.CreateTemp("", "shuyu-evidence-*")
+			if err != nil {
+				return text, files, done, err
+			}
+			temps = append(temps, f)
+			if _, err := io.Copy(f, io.LimitReader(part, c.Evaluation.MaxFileBytes()+1)); err != nil {
+				return text, files, done, decodeError(err)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return text, files, done, err
+			}
+			files = append(files, evaluation.Upload{Filename: part.FileName(), Body: f})
 		}
 	}
+	return text, files, done, nil
 }
 
-// evaluationAnswer records the operator's answer to one item, with an
-// evidence file if one is chosen (files add to those sent before).
+// evaluationAnswer records the operator's answer to one item, with the
+// evidence files chosen (files add to those sent before).
 func (c *console) evaluationAnswer(w http.ResponseWriter, r *http.Request, v *view) {
 	item := r.PathValue("item")
-	text, file, err := textAndFile(v.parts, "answer")
+	text, files, done, err := c.evidenceForm(v.parts, "answer")
+	defer done()
 	if err == nil {
-		in := evaluation.AnswerInput{Answer: text}
-		if file != nil {
-			in.Files = []evaluation.Upload{{Filename: file.FileName(), Body: file}}
-		}
+		in := evaluation.AnswerInput{Answer: text, Files: files}
 		var e evaluation.Evaluation
 		if e, err = c.Evaluation.Answer(r.Context(), *v.User, r.PathValue("id"), item, in); err == nil {
 			c.seeOther(w, r, evaluationPath(e.ID)+"#item-"+url.PathEscape(item), "flash.evaluation_answered")

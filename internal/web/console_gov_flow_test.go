@@ -196,9 +196,12 @@ func TestGovernanceRectificationForms(t *testing.T) {
 	op, b := consoleLogin(t, env, "operator"), consoleLogin(t, env, "bureau")
 	page := "/console/rectifications/" + d.rectification
 	report := []byte("%PDF-1.7\n整改报告\n")
-	idIn(t, op.postMultipart(page, page+"/submit", [][2]string{{"report", "已补充安全管理人员并完成培训。"}}, [][3]string{{"file", "整改报告.pdf", string(report)}}))
-	sum := sha256.Sum256(report)
-	wantPage(t, "the report", b.get(page), http.StatusOK, `data-state="submitted"`, hex.EncodeToString(sum[:]), "已补充安全管理人员", `data-step="reject"`)
+	roster := []byte("%PDF-1.7\n培训签到表\n")
+	idIn(t, op.postMultipart(page, page+"/submit", [][2]string{{"report", "已补充安全管理人员并完成培训。"}},
+		[][3]string{{"file", "整改报告.pdf", string(report)}, {"file", "培训签到表.pdf", string(roster)}}))
+	sum, sum2 := sha256.Sum256(report), sha256.Sum256(roster)
+	wantPage(t, "the report", b.get(page), http.StatusOK, `data-state="submitted"`, hex.EncodeToString(sum[:]), hex.EncodeToString(sum2[:]),
+		"已补充安全管理人员", `data-step="reject"`)
 	wantPage(t, "rejecting without a comment", b.submit(page, page+"/reject", url.Values{"days": {"5"}}), http.StatusBadRequest, "comment: required", `value="5"`)
 	idIn(t, b.submit(page, page+"/reject", url.Values{"comment": {"培训记录不完整"}, "days": {"5"}}))
 	wantPage(t, "rejected", op.get(page), http.StatusOK, `data-state="open"`, "培训记录不完整", "5 个工作日")

@@ -131,13 +131,14 @@ func TestGovernanceEvaluationForms(t *testing.T) {
 	for i, it := range e.Items {
 		var files [][3]string
 		if i == 0 {
-			files = [][3]string{{"file", "制度汇编.pdf", "%PDF-1.7\n制度\n"}}
+			files = [][3]string{{"file", "制度汇编.pdf", "%PDF-1.7\n制度\n"}, {"file", "演练记录.pdf", "%PDF-1.7\n演练\n"}}
 		}
 		idIn(t, op.postMultipart(page, page+"/items/"+it.Key+"/answer", [][2]string{{"answer", "已落实：" + it.Title}}, files))
 	}
 	idIn(t, op.submit(page, page+"/submit", nil))
 	reg := consoleLogin(t, env, "regulator")
-	if a := reg.get(page); a.status != http.StatusOK || strings.Contains(a.body, `data-test="item-score-form"`) || !strings.Contains(a.body, "制度汇编.pdf") {
+	if a := reg.get(page); a.status != http.StatusOK || strings.Contains(a.body, `data-test="item-score-form"`) || !strings.Contains(a.body, "制度汇编.pdf") ||
+		!strings.Contains(a.body, "演练记录.pdf") {
 		t.Errorf("the regulator's view: %d, offered scoring %v", a.status, strings.Contains(a.body, `data-test="item-score-form"`))
 	}
 	for _, it := range e.Items {

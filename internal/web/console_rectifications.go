@@ -73,14 +73,12 @@ func (c *console) rectificationFailed(w http.ResponseWriter, r *http.Request, v 
 
 func rectificationPath(id string) string { return "/console/rectifications/" + url.PathEscape(id) }
 
-// rectificationSubmit reports what was done, with an evidence file.
+// rectificationSubmit reports what was done, with evidence files.
 func (c *console) rectificationSubmit(w http.ResponseWriter, r *http.Request, v *view) {
-	text, file, err := textAndFile(v.parts, "report")
+	text, files, done, err := c.evidenceForm(v.parts, "report")
+	defer done()
 	if err == nil {
-		in := evaluation.ReportInput{Report: text}
-		if file != nil {
-			in.Files = []evaluation.Upload{{Filename: file.FileName(), Body: file}}
-		}
+		in := evaluation.ReportInput{Report: text, Files: files}
 		var t evaluation.Rectification
 		if t, err = c.Evaluation.SubmitRectification(r.Context(), *v.User, r.PathValue("id"), in); err == nil {
 			c.seeOther(w, r, rectificationPath(t.ID), "flash.rectification_submit")
