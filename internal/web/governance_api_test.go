@@ -22,6 +22,7 @@ import (
 	"shuyu/internal/errs"
 	"shuyu/internal/ledger"
 	"shuyu/internal/plan"
+	"shuyu/internal/sandbox"
 	"shuyu/internal/store/storetest"
 	"shuyu/internal/tender"
 	"shuyu/internal/tender/tendertest"
@@ -32,8 +33,8 @@ import (
 // application with evidence uploaded as multipart (and refused when the
 // evidence is wrong), the agreements list other issues rely on, and the
 // exit: terminating the demo agreement returns the deletion record, stops
-// the operator's authorization at once, and asking again returns the same
-// record.
+// the operator's authorization and its analyst's grant at once, asking again
+// returns the same record, and the ledger still verifies.
 func TestGovernanceAPI(t *testing.T) {
 	t.Parallel()
 	for _, d := range storetest.Dialects() {
@@ -148,7 +149,10 @@ func TestGovernanceAPI(t *testing.T) {
 			ag := ags.Items[0]
 			ids := []string{ag.Datasets[0].ID, ag.Datasets[1].ID, ag.Datasets[2].ID}
 
-			// The exit.
+			// The exit. Before it, the demo analyst's aggregate grant answers.
+			analyst, grant := env.Login(t, "analyst"), demoGrants(t, env)[sandbox.Aggregate]
+			query := map[string]string{"sql": "SELECT district, count(DISTINCT id_number) AS n FROM social_insurance GROUP BY district"}
+			call("POST", "/api/v1/grants/"+grant+"/queries", analyst, query, nil, http.StatusOK)
 			ws, err := env.App.Domain.Workspace(env.Demo.Orgs["operator"])
 			if err != nil {
 				t.Fatal(err)
@@ -164,9 +168,13 @@ func TestGovernanceAPI(t *testing.T) {
 			if err := env.App.Agreements.RequireActive(ctx, env.Demo.Orgs["operator"], ids); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("the operator's authorization right after the exit: %v", err)
 			}
+			call("POST", "/api/v1/grants/"+grant+"/queries", analyst, query, nil, http.StatusForbidden)
 			sum := sha256.Sum256([]byte("district,n\n潍城区,12\n"))
-			if rec.State != "complete" || len(rec.Files) != 1 || rec.Files[0].SHA256 != hex.EncodeToString(sum[:]) ||
-				!strings.HasSuffix(rec.Files[0].Ref, "/result.csv") {
+			// The record lists the file written here and the analyst's answer
+			// kept in the workspace, each with its hash.
+			if rec.State != "complete" || len(rec.Files) != 2 || rec.Files[0].SHA256 != hex.EncodeToString(sum[:]) ||
+				!strings.HasSuffix(rec.Files[0].Ref, "/result.csv") || !strings.Contains(rec.Files[1].Ref, "/results/") ||
+				len(rec.Files[1].SHA256) != 64 {
 				t.Errorf("deletion record %+v", rec)
 			}
 			var again struct{ ID string }
