@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -156,7 +157,7 @@ func TestUploadTooLarge(t *testing.T) {
 }
 
 // TestUploadStreams sends 200 MB through the API and checks that the Go
-// heap stays far below that: the upload is copied to disk in 1 MiB pieces,
+// heap grows by far less than that: the upload is copied to disk in 1 MiB pieces,
 // never held. (The engine's own memory is outside the Go heap and bounded by
 // its memory limit; BenchmarkIngestPeakRSS measures the whole process.) It
 // does not run in parallel: the heap is the whole test process's.
@@ -167,6 +168,14 @@ func TestUploadStreams(t *testing.T) {
 	env := apptest.New(t, store.SQLite)
 	entry := newEntry(t, env, "streamed")
 	const size = 200 << 20
+	// The heap the test app already holds (demo city, services, engines)
+	// is the baseline; what the upload adds is measured above it, with the
+	// collector kept close behind so that garbage awaiting collection is not
+	// counted as held.
+	defer debug.SetGCPercent(debug.SetGCPercent(20))
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
@@ -193,10 +202,11 @@ func TestUploadStreams(t *testing.T) {
 	if status != http.StatusCreated || res.Version.SourceBytes < size {
 		t.Fatalf("status %d, version %+v", status, res.Version)
 	}
-	if p := peak.Load(); p > 64<<20 {
-		t.Errorf("the Go heap reached %d MiB while 200 MiB streamed through; want under 64 MiB", p>>20)
+	grew := peak.Load() - min(peak.Load(), base.HeapInuse)
+	if grew > 64<<20 {
+		t.Errorf("the Go heap grew by %d MiB (from %d MiB) while 200 MiB streamed through; want under 64 MiB", grew>>20, base.HeapInuse>>20)
 	}
-	t.Logf("peak Go heap in use: %d MiB for a %d MiB upload of %d rows", peak.Load()>>20, size>>20, res.Version.Rows)
+	t.Logf("Go heap grew by %d MiB over %d MiB for a %d MiB upload of %d rows", grew>>20, base.HeapInuse>>20, size>>20, res.Version.Rows)
 }
 
 // rows is a CSV of the test entry of at least size bytes, made as it is
