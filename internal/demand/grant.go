@@ -167,8 +167,10 @@ func columnsOf(entry catalog.Dataset, d sandbox.Dataset, grantID string) (sandbo
 }
 
 // Held returns grant id for running a query (no access check: the caller
-// checks); errs.NotFound if none. Each dataset's current version is
-// resolved now, and its columns checked against the catalog as it is now;
+// checks); errs.NotFound if none. A grant that exists but cannot run is
+// returned with the error, its ID, operator, agreement and state filled,
+// so that the caller checks access before it says why. Each dataset's
+// current version is resolved now, and its columns checked against the catalog as it is now;
 // State says "ended" for an active grant whose period is over even before
 // Tick has recorded it.
 func (s *Service) Held(ctx context.Context, id string) (Held, error) {
@@ -192,30 +194,30 @@ func (s *Service) Held(ctx context.Context, id string) (Held, error) {
 	}
 	versions, err := s.domain.CurrentOf(ctx, h.DatasetIDs)
 	if err != nil {
-		return Held{}, err
+		return h, err
 	}
 	for i, d := range g.spec.Datasets {
 		entry, err := s.catalog.Get(ctx, s.system, h.DatasetIDs[i])
 		if err != nil {
-			return Held{}, err
+			return h, err
 		}
 		if spec.Datasets[i], err = columnsOf(entry, d, g.ID); err != nil {
-			return Held{}, err
+			return h, err
 		}
 		v, ok := versions[entry.ID]
 		if !ok {
-			return Held{}, errConflict("grant %s: %s has no data yet; its provider has not stored a version", g.ID, entry.Name)
+			return h, errConflict("grant %s: %s has no data yet; its provider has not stored a version", g.ID, entry.Name)
 		}
 		for _, c := range spec.Datasets[i].Columns {
 			if !hasColumn(v.Columns, c.Name, c.Type) {
-				return Held{}, errConflict("grant %s: the current version of %s (no. %d) has no %s column %s; its provider must store a version that has",
+				return h, errConflict("grant %s: the current version of %s (no. %d) has no %s column %s; its provider must store a version that has",
 					g.ID, entry.Name, v.Seq, c.Type, c.Name)
 			}
 		}
 		spec.Datasets[i].Version = sandbox.Version{ID: v.ID, Path: s.domain.File(v)}
 	}
 	if err := spec.Validate(); err != nil {
-		return Held{}, err
+		return h, err
 	}
 	h.Spec = spec
 	return h, nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"shuyu/internal/access"
+	"shuyu/internal/errs"
 	"shuyu/internal/plan"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
@@ -76,7 +77,9 @@ func scanQuery(row interface{ Scan(...any) error }) (Query, error) {
 // History lists the queries of grant grantID, newest first, for the
 // operator's analysts and managers.
 func (s *Service) History(ctx context.Context, p access.Principal, grantID string, page store.Page) ([]Query, string, error) {
-	if _, err := s.held(ctx, p, grantID, access.WorkspaceRead); err != nil {
+	// A grant that can no longer run (its data left the scope, say) keeps
+	// its history: only a refusal of access or a missing grant stops here.
+	if h, err := s.held(ctx, p, grantID, access.WorkspaceRead); err != nil && (h.OperatorID == "" || !errs.Is(err, errs.Conflict)) {
 		return nil, "", err
 	}
 	w := plan.Where{Cond: "q.grant_id = $1", Args: []any{grantID}}

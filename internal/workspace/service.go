@@ -55,13 +55,18 @@ func grantResource(h Held, p access.Principal) access.Resource {
 	return access.Resource{OrgID: h.OperatorID, OrgKind: access.KindOperator, UserID: p.UserID}
 }
 
-// held returns grant id if p may take action on its work.
+// held returns grant id if p may take action on its work. Access is
+// checked before anything else is said: why another operator's grant
+// cannot run (its datasets, their versions) is not theirs to learn.
 func (s *Service) held(ctx context.Context, p access.Principal, id string, action access.Action) (Held, error) {
 	h, err := s.grants.Held(ctx, id)
-	if err != nil {
+	if h.OperatorID == "" {
 		return h, err
 	}
-	return h, access.Check(p, action, grantResource(h, p))
+	if aerr := access.Check(p, action, grantResource(h, p)); aerr != nil {
+		return h, aerr
+	}
+	return h, err
 }
 
 // trained is the Art. 30 gate: only staff with a recorded security

@@ -1,0 +1,134 @@
+package workspace_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"shuyu/internal/access"
+	"shuyu/internal/catalog"
+	"shuyu/internal/errs"
+	"shuyu/internal/identity"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+	"shuyu/internal/store/storetest"
+	"shuyu/internal/workspace"
+)
+
+// rival adds a second operator in the city with a trained analyst.
+func rival(t *testing.T, f *fixture) access.Principal {
+	t.Helper()
+	ctx := context.Background()
+	admin := principal(t, f.env, "admin")
+	op := principal(t, f.env, "operator")
+	org, err := f.env.App.Identity.CreateOrg(ctx, admin, identity.OrgInput{Name: ptr("潍坊另一数据运营有限公司"), NameEN: ptr("Another Operator"),
+		Kind: ptr(access.KindOperator), JurisdictionID: ptr(op.JurisdictionID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.env.App.Identity.CreateUser(ctx, admin, identity.UserInput{OrgID: ptr(org.ID), Username: ptr("rival"), DisplayName: ptr("Rival"),
+		Password: ptr("correct horse battery staple 42"), Roles: ptr([]access.Role{access.RoleAnalyst, access.RoleOperatorManager}),
+		TrainingDate: ptr("2026-01-05"), NDADate: ptr("2026-01-05")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return principal(t, f.env, "rival")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestReach: another operator's analyst and a county's reviewer reach
+// nothing of the city operator's grants, history and releases.
+func TestReach(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, d)
+			analyst, other, county := principal(t, f.env, "analyst"), rival(t, f), principal(t, f.env, "kuiwen")
+			rev, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Review], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.ws.Run(ctx, other, f.grants[sandbox.Review], "SELECT COUNT(*) AS n FROM social_insurance"); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("another operator's analyst ran a query: %v", err)
+			}
+			if _, _, err := f.ws.History(ctx, other, f.grants[sandbox.Review], store.NewPage(50, "")); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("another operator's analyst read the history: %v", err)
+			}
+			if _, err := f.ws.Request(ctx, other, rev.QueryID, workspace.RequestInput{Reason: "x"}); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("another operator's analyst asked for a release: %v", err)
+			}
+			req, err := f.ws.Request(ctx, analyst, rev.QueryID, workspace.RequestInput{Reason: "报告"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []access.Principal{other, county} {
+				if _, err := f.ws.Get(ctx, p, req.ID); !errs.Is(err, errs.Forbidden) {
+					t.Fatalf("%s read the release: %v", p.Username, err)
+				}
+				if rs, _, err := f.ws.Releases(ctx, p, workspace.Filter{}, store.NewPage(50, "")); len(rs) != 0 {
+					t.Fatalf("%s lists releases: %+v, %v", p.Username, rs, err)
+				}
+				if _, err := f.ws.Examine(ctx, p, req.ID, true); !errs.Is(err, errs.Forbidden) {
+					t.Fatalf("%s examined the rows: %v", p.Username, err)
+				}
+				if _, err := f.ws.Decide(ctx, p, req.ID, workspace.Approve, workspace.DecideInput{Comment: "ok"}); !errs.Is(err, errs.Forbidden) {
+					t.Fatalf("%s released: %v", p.Username, err)
+				}
+			}
+			rel, err := f.ws.Decide(ctx, principal(t, f.env, "bureau"), req.ID, workspace.Approve, workspace.DecideInput{Comment: "ok"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.ws.Decide(ctx, principal(t, f.env, "bureau"), req.ID, workspace.Refuse, workspace.DecideInput{Comment: "no"}); !errs.Is(err, errs.Conflict) {
+				t.Fatalf("a second decision: %v", err)
+			}
+			if _, err := f.ws.Download(ctx, other, rel.ID, workspace.CSV); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("another operator downloaded: %v", err)
+			}
+			if _, err := f.ws.Download(ctx, principal(t, f.env, "appunit"), rel.ID, workspace.CSV); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("an application unit downloaded: %v", err)
+			}
+		})
+	}
+}
+
+// TestGrantThatCannotRun: a grant whose data left the scope refuses
+// queries, but its history stays readable by the operator, and another
+// operator's analyst learns nothing of it but the refusal.
+func TestGrantThatCannotRun(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, d)
+			analyst, other := principal(t, f.env, "analyst"), rival(t, f)
+			if _, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Aggregate], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district"); err != nil {
+				t.Fatal(err)
+			}
+			hrss := principal(t, f.env, "provider-hrss")
+			ds, err := f.env.App.Catalog.Get(ctx, hrss, "social_insurance")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.env.App.Catalog.Update(ctx, hrss, ds.ID, catalog.Input{InScope: ptr(false)}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.ws.Run(ctx, other, f.grants[sandbox.Aggregate], "SELECT COUNT(*) AS n FROM social_insurance")
+			if !errs.Is(err, errs.Forbidden) || strings.Contains(err.Error(), "social_insurance") {
+				t.Fatalf("another operator's analyst on a grant that cannot run: %v", err)
+			}
+			if _, _, err := f.ws.History(ctx, other, f.grants[sandbox.Aggregate], store.NewPage(50, "")); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("another operator's analyst read the history: %v", err)
+			}
+			if _, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Aggregate], "SELECT COUNT(*) AS n FROM social_insurance"); !errs.Is(err, errs.Conflict) {
+				t.Fatalf("a query on data out of scope: %v", err)
+			}
+			for _, who := range []string{"analyst", "operator"} {
+				hist, _, err := f.ws.History(ctx, principal(t, f.env, who), f.grants[sandbox.Aggregate], store.NewPage(50, ""))
+				if err != nil || len(hist) != 1 {
+					t.Fatalf("%s reads the history of a grant that cannot run: %d queries, %v", who, len(hist), err)
+				}
+			}
+		})
+	}
+}
