@@ -132,3 +132,27 @@ func TestGrantThatCannotRun(t *testing.T) {
 		})
 	}
 }
+
+// TestOversizeQuery: a text longer than the sandbox parses is refused
+// before anything is kept: neither the history nor the ledger holds it.
+func TestOversizeQuery(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, d)
+			analyst := principal(t, f.env, "analyst")
+			var before int
+			f.env.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_entries`).Scan(&before)
+			_, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Aggregate], "SELECT COUNT(*) AS n FROM social_insurance -- "+strings.Repeat("x", 900<<10))
+			if !errs.Is(err, errs.Invalid) || sandbox.RuleOf(err) != "parse" || !strings.Contains(err.Error(), "64 KiB") {
+				t.Fatalf("a 900 KiB query: %v", err)
+			}
+			hist, _, err := f.ws.History(ctx, analyst, f.grants[sandbox.Aggregate], store.NewPage(50, ""))
+			var after int
+			f.env.App.DB.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_entries`).Scan(&after)
+			if err != nil || len(hist) != 0 || after != before {
+				t.Fatalf("after a refused 900 KiB query: %d in the history (%v), %d ledger entries more", len(hist), err, after-before)
+			}
+		})
+	}
+}

@@ -41,6 +41,13 @@ func (s *Service) Run(ctx context.Context, p access.Principal, grantID, sql stri
 	if err := s.usable(ctx, h); err != nil {
 		return Answer{}, err
 	}
+	// A text the sandbox would not parse is refused before it is kept: the
+	// history and the ledger are no place for a megabyte of anything.
+	if len(sql) > sandbox.MaxSQL {
+		e := errs.E(errs.Invalid, "sql: %d KiB; the sandbox parses at most %d KiB of query text: shorten the query", len(sql)>>10, sandbox.MaxSQL>>10)
+		e.Details = map[string]any{"rule": "parse"}
+		return Answer{}, e
+	}
 	ans, qerr := s.sandbox.Query(ctx, h.Spec, sandbox.Request{SQL: sql})
 	q := Query{GrantID: h.ID, UserID: p.UserID, Username: p.Username, Rule: h.Spec.Rule, SQL: sql, SQLSHA256: hashText(sql)}
 	if qerr != nil {
