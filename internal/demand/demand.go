@@ -3,6 +3,7 @@ package demand
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"shuyu/internal/access"
@@ -114,6 +115,9 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter, page s
 		return nil, "", err
 	}
 	if f.State != "" {
+		if !slices.Contains(States, f.State) {
+			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, States)
+		}
 		w.And("d.state = $%d", string(f.State))
 	}
 	if f.AgreementID != "" {

@@ -443,3 +443,21 @@ func TestGrantsReach(t *testing.T) {
 		}
 	}, migrations()...)
 }
+
+// TestListStateFilter: a state that does not exist is refused with the
+// states there are, not answered with an empty list.
+func TestListStateFilter(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.file(t, e.people())
+		list, _, err := e.svc.List(context.Background(), e.As(t, "operator"), demand.Filter{State: demand.Reviewing}, store.NewPage(50, ""))
+		if err != nil || len(list) != 1 {
+			t.Fatalf("reviewing: %d, %v", len(list), err)
+		}
+		_, _, err = e.svc.List(context.Background(), e.As(t, "operator"), demand.Filter{State: "reviewng"}, store.NewPage(50, ""))
+		if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "state") || !strings.Contains(err.Error(), "reviewing") {
+			t.Fatalf("state reviewng: %v", err)
+		}
+	}, migrations()...)
+}

@@ -156,3 +156,13 @@ func TestOversizeQuery(t *testing.T) {
 		})
 	}
 }
+
+// TestReleasesStateFilter: a state that does not exist is refused with the
+// states there are, not answered with an empty queue.
+func TestReleasesStateFilter(t *testing.T) {
+	f := newFixture(t, storetest.Dialects()[0])
+	_, _, err := f.ws.Releases(context.Background(), principal(t, f.env, "bureau"), workspace.Filter{State: "pendng"}, store.NewPage(50, ""))
+	if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "pending") {
+		t.Fatalf("state pendng: %v", err)
+	}
+}

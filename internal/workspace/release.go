@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,9 @@ const (
 	// exit hook inside the exit's transaction, whose ledger entry lists it.
 	Void fsm.State = "void"
 )
+
+// States lists a release's states.
+var States = []fsm.State{Pending, Released, Rejected, Void}
 
 // The reviewer's decisions.
 const (
@@ -254,6 +258,9 @@ func (s *Service) Releases(ctx context.Context, p access.Principal, f Filter, pa
 		return nil, "", err
 	}
 	if f.State != "" {
+		if !slices.Contains(States, f.State) {
+			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, States)
+		}
 		w.And("state = $%d", string(f.State))
 	}
 	if f.GrantID != "" {
