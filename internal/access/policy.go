@@ -138,6 +138,19 @@ const (
 	BillingRuleSet    Action = "billing.rule"    // the implementing unit records the revenue-sharing rule
 	StatementIssue    Action = "statement.issue" // the platform issues a month's statements from the meter
 	StatementRead     Action = "statement.read"  // the operator's and each application unit's own, the overseers'
+
+	// Data products, subscriptions and the gateway (Art. 19–21). A
+	// product's resource is its operator placed in the agreement's
+	// jurisdiction; a subscription's is the application unit's
+	// organization, with the product's for the operator's decision.
+	ProductRegister    Action = "product.register"    // the operator registers, changes, deregisters, lists on an exchange
+	ProductRead        Action = "product.read"        // any product, drafts included: the operator, the unit, the overseers
+	ProductBrowse      Action = "product.browse"      // the published products, to apply for them
+	ProductReview      Action = "product.review"      // the implementing unit's compliance review
+	SubscriptionApply  Action = "subscription.apply"  // an application unit applies, stating its purpose (Art. 20)
+	SubscriptionRead   Action = "subscription.read"   // the unit's own, the operator's products', the overseers'
+	SubscriptionDecide Action = "subscription.decide" // the operator approves or refuses, or ends an approved one
+	ProductCall        Action = "product.call"        // an API key of an approved application unit calls a product
 )
 
 // nonGovernment are the kinds an implementing unit may register and manage in
@@ -290,6 +303,15 @@ var policy = map[Action][]Rule{
 	// The platform runs the meter; its administrator (or its job) issues.
 	StatementIssue: {{Role: RoleAdmin, Scope: Any}},
 	StatementRead:  slices.Concat(evaluationReaders, []Rule{{Role: RoleAppDeveloper, Scope: Org}}),
+
+	ProductRegister:    {{Role: RoleOperatorManager, Scope: Org}},
+	ProductRead:        slices.Concat(evaluationReaders, []Rule{{Role: RoleAnalyst, Scope: Org}}),
+	ProductBrowse:      {{Role: RoleMember, Scope: Any}, {Role: RoleAPIKey, Scope: Any}},
+	ProductReview:      {{Role: RoleReviewer, Scope: Jurisdiction}, {Role: RoleOfficer, Scope: Jurisdiction}},
+	SubscriptionApply:  {{Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}},
+	SubscriptionRead:   slices.Concat(evaluationReaders, []Rule{{Role: RoleAppDeveloper, Scope: Org}, {Role: RoleOrgAdmin, Scope: Org, Kinds: []Kind{KindAppUnit}}}),
+	SubscriptionDecide: {{Role: RoleOperatorManager, Scope: Org}},
+	ProductCall:        {{Role: RoleAPIKey, Scope: Org}},
 }
 
 // demandReaders read demands and grants: the unit and its overseers, the

@@ -21,6 +21,7 @@ import (
 	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
 	"shuyu/internal/plan"
+	"shuyu/internal/product"
 	"shuyu/internal/quality"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
@@ -33,7 +34,7 @@ import (
 func Migrations() []store.Migrations {
 	return []store.Migrations{ledger.Migrations, identity.Migrations, catalog.Migrations, domain.Migrations, ingest.Migrations, quality.Migrations,
 		evaluation.Migrations, inbox.Migrations, plan.Migrations, tender.Migrations, agreement.Migrations, demand.Migrations, workspace.Migrations,
-		billing.Migrations}
+		billing.Migrations, product.Migrations}
 }
 
 // App is a running shuyu: its store, services and HTTP server.
@@ -64,7 +65,10 @@ type App struct {
 	// their history, budgets and releases.
 	Sandbox   *sandbox.Sandbox
 	Workspace *workspace.Service
-	Web       *web.Server
+	// Products registers data products, keeps subscriptions and runs the
+	// API gateway and its meter.
+	Products *product.Service
+	Web      *web.Server
 	// agreements is evaluation's view of the agreement service: set its
 	// svc once that is built (and give that service
 	// Options.RectificationFailed = Evaluation.RectificationFailed).
@@ -154,16 +158,20 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		dom.Close()
 		return nil, err
 	}
+	a.Products = product.New(db, led, ident, a.Agreements, a.Demands, a.Workspace, a.Sandbox, product.Options{Log: cfg.Log})
+	a.Products.SetPrices(a.Billing)
+	a.Agreements.OnExit(a.Products.ExitHook())
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
 		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements, Demands: a.Demands, Billing: a.Billing,
-		Workspace: a.Workspace, Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
+		Workspace: a.Workspace, Products: a.Products, Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }
 
 // Close stops the data engine and releases the database.
 func (a *App) Close() error {
 	a.Quality.Wait() // assessments still running need the engine
-	return errors.Join(a.Sandbox.Close(), a.Domain.Close(), a.DB.Close())
+	// The meter's last batch goes to the database before it closes.
+	return errors.Join(a.Products.Close(), a.Sandbox.Close(), a.Domain.Close(), a.DB.Close())
 }
 
 // Serve listens on the configured address until ctx ends, then shuts down

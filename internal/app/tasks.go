@@ -36,6 +36,9 @@ func (a *App) SeedDemo(ctx context.Context, password string, rowsScale float64) 
 	if err := a.seedEvaluation(ctx, res.Orgs["operator"]); err != nil {
 		return res, err
 	}
+	if err := a.seedProducts(ctx); err != nil {
+		return res, err
+	}
 	// The inbox shows the demo at once, without waiting for a serve process.
 	_, err = a.Inbox.Gather(ctx, "demo")
 	return res, err
@@ -154,6 +157,12 @@ func (a *App) jobs(ctx context.Context) {
 			a.Config.Log.Error("scheduled pulls", "err", err)
 		}
 		a.tickGovernance(ctx)
+		// A pull may have brought a new version: API products answer from it.
+		if n, err := a.Products.Refresh(ctx); err != nil && ctx.Err() == nil {
+			a.Config.Log.Error("refreshing product indexes", "err", err)
+		} else if n > 0 {
+			a.Config.Log.Info("refreshed product indexes", "products", n)
+		}
 		if time.Since(swept) > time.Hour {
 			if err := a.Domain.Sweep(ctx); err != nil {
 				a.Config.Log.Error("sweeping the domain", "err", err)

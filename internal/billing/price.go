@@ -128,13 +128,32 @@ func (s *Service) Public(ctx context.Context, year int, page store.Page) ([]Publ
 	}
 	out := make([]PublicPrice, len(caps))
 	for i, c := range caps {
-		out[i] = PublicPrice{ProductID: c.ProductID, ProductName: c.ProductName, Operator: c.Operator, Year: c.Year, Method: c.Method,
-			Unit: c.Method.Unit(), CapFen: c.CapFen, CapBasis: c.Basis, PublicWelfare: PublicWelfareRule}
-		if c.Price != nil {
-			out[i].PriceFen, out[i].Trial, out[i].PriceBasis = &c.Price.PriceFen, c.Price.Trial, c.Price.Basis
-		}
+		out[i] = publicOf(c)
 	}
 	return out, next, nil
+}
+
+func publicOf(c Cap) PublicPrice {
+	out := PublicPrice{ProductID: c.ProductID, ProductName: c.ProductName, Operator: c.Operator, Year: c.Year, Method: c.Method,
+		Unit: c.Method.Unit(), CapFen: c.CapFen, CapBasis: c.Basis, PublicWelfare: PublicWelfareRule}
+	if c.Price != nil {
+		out.PriceFen, out.Trial, out.PriceBasis = &c.Price.PriceFen, c.Price.Trial, c.Price.Basis
+	}
+	return out
+}
+
+// PriceOf is product productID's published price of this year, nil when
+// it has no cap yet: what a product's page shows (public, like Public).
+func (s *Service) PriceOf(ctx context.Context, productID string) (*PublicPrice, error) {
+	c, err := getCap(ctx, s.db, productID, calendar.DateOf(s.now()).Year())
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pp := publicOf(c)
+	return &pp, nil
 }
 
 // list runs query with a LIMIT of one more than the page, scanning each

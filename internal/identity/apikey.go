@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -20,11 +21,20 @@ type APIKey struct {
 	CreatedBy string     `json:"created_by"`
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// Scope lists the subscriptions the key may call; empty, every
+	// approved subscription of its organization.
+	Scope []string `json:"subscription_ids,omitempty"`
 }
 
 // CreateAPIKey makes a key for p's application unit. The returned secret is
 // shown this once; only its hash is kept.
 func (s *Service) CreateAPIKey(ctx context.Context, p access.Principal, name string) (APIKey, string, error) {
+	return s.CreateScopedAPIKey(ctx, p, name, nil)
+}
+
+// CreateScopedAPIKey is CreateAPIKey with the subscriptions the key may
+// call; package product checks them before it asks.
+func (s *Service) CreateScopedAPIKey(ctx context.Context, p access.Principal, name string, scope []string) (APIKey, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 60 {
 		return APIKey{}, "", errs.E(errs.Invalid, "name: required, at most 60 characters (say what the key is for)")
@@ -37,23 +47,32 @@ func (s *Service) CreateAPIKey(ctx context.Context, p access.Principal, name str
 		return APIKey{}, "", err
 	}
 	secret, hash := newToken(apiKeyPrefix)
-	k := APIKey{ID: store.NewID(), OrgID: o.ID, Name: name, Prefix: secret[:len(apiKeyPrefix)+6], CreatedBy: p.UserID, CreatedAt: s.db.Now()}
+	k := APIKey{ID: store.NewID(), OrgID: o.ID, Name: name, Prefix: secret[:len(apiKeyPrefix)+6], CreatedBy: p.UserID, CreatedAt: s.db.Now(), Scope: scope}
+	scopeText := ""
+	if len(scope) > 0 {
+		b, _ := json.Marshal(scope)
+		scopeText = string(b)
+	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			k.ID, k.OrgID, k.Name, k.Prefix, hash, k.CreatedBy, k.CreatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			k.ID, k.OrgID, k.Name, k.Prefix, hash, k.CreatedBy, k.CreatedAt, scopeText); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, p, "apikey.create", "api_key", k.ID, map[string]string{"name": k.Name, "prefix": k.Prefix})
+		return s.record(ctx, tx, p, "apikey.create", "api_key", k.ID, map[string]any{"name": k.Name, "prefix": k.Prefix, "subscription_ids": scope})
 	})
 	return k, secret, err
 }
 
-const apiKeyColumns = `id, org_id, name, prefix, created_by, created_at, revoked_at`
+const apiKeyColumns = `id, org_id, name, prefix, created_by, created_at, revoked_at, scope`
 
 func scanAPIKey(row interface{ Scan(...any) error }) (APIKey, error) {
 	var k APIKey
 	var revoked *time.Time
-	err := row.Scan(&k.ID, &k.OrgID, &k.Name, &k.Prefix, &k.CreatedBy, &k.CreatedAt, &revoked)
+	var scope string
+	err := row.Scan(&k.ID, &k.OrgID, &k.Name, &k.Prefix, &k.CreatedBy, &k.CreatedAt, &revoked, &scope)
+	if err == nil && scope != "" {
+		err = json.Unmarshal([]byte(scope), &k.Scope)
+	}
 	k.CreatedAt = k.CreatedAt.UTC()
 	if revoked != nil {
 		r := revoked.UTC()
@@ -146,4 +165,15 @@ func (s *Service) authenticateKey(ctx context.Context, token, addr string) (acce
 	}
 	p.OrgKind, p.JurisdictionLevel, p.Addr = access.Kind(kind), access.Level(level), addr
 	return p, nil
+}
+
+// KeyScope returns API key id's scope (nil: its organization's every
+// approved subscription). A key's scope never changes, so callers may keep
+// it; whether the key still holds is Authenticate's to say.
+func (s *Service) KeyScope(ctx context.Context, id string) ([]string, error) {
+	k, err := scanAPIKey(s.db.QueryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE id = $1`, id))
+	if store.IsNoRows(err) {
+		return nil, errs.E(errs.NotFound, "no API key %q", id)
+	}
+	return k.Scope, err
 }

@@ -35,6 +35,9 @@ type newUser struct {
 
 type newAPIKey struct {
 	Name string `json:"name"`
+	// SubscriptionIDs scope the key to these approved subscriptions; none:
+	// every approved subscription of the unit.
+	SubscriptionIDs []string `json:"subscription_ids,omitempty"`
 }
 
 type createdAPIKey struct {
@@ -189,7 +192,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, p access.P
 	if err := decode(w, r, &in); err != nil {
 		return nil, err
 	}
-	k, secret, err := s.Identity.CreateAPIKey(r.Context(), p, in.Name)
+	k, secret, err := s.Products.CreateKey(r.Context(), p, in.Name, in.SubscriptionIDs)
 	if err != nil {
 		return nil, err
 	}

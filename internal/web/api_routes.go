@@ -20,7 +20,7 @@ func (s *Server) apiRoutes() []route {
 	// Demands, billing and the workspace come before governance: the
 	// route-by-role test takes the steps in this order, and governance's end
 	// the demo agreement.
-	return slices.Concat(s.coreRoutes(), s.qualityRoutes(), s.pullRoutes(), s.demandRoutes(), s.billingRoutes(), s.workspaceRoutes(), s.governanceRoutes(),
+	return slices.Concat(s.coreRoutes(), s.qualityRoutes(), s.pullRoutes(), s.demandRoutes(), s.billingRoutes(), s.workspaceRoutes(), s.productRoutes(), s.governanceRoutes(),
 		s.oversightRoutes())
 }
 

@@ -249,6 +249,16 @@ func resolve(body any, ids map[string]string) any {
 		if s, ok := v.(string); ok && strings.HasPrefix(s, "{") {
 			m[k] = ids[strings.Trim(s, "{}")]
 		}
+		if l, ok := v.([]string); ok {
+			out := make([]string, len(l))
+			for i, s := range l {
+				out[i] = s
+				if strings.HasPrefix(s, "{") {
+					out[i] = ids[strings.Trim(s, "{}")]
+				}
+			}
+			m[k] = out
+		}
 	}
 	return m
 }

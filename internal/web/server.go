@@ -21,6 +21,7 @@ import (
 	"shuyu/internal/ingest"
 	"shuyu/internal/ledger"
 	"shuyu/internal/plan"
+	"shuyu/internal/product"
 	"shuyu/internal/quality"
 	"shuyu/internal/tender"
 	"shuyu/internal/workspace"
@@ -50,6 +51,8 @@ type Deps struct {
 	Billing *billing.Service
 	// Workspace runs analysts' queries in grants and releases results.
 	Workspace *workspace.Service
+	// Products registers products, keeps subscriptions and answers calls.
+	Products *product.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
