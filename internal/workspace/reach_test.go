@@ -166,3 +166,33 @@ func TestReleasesStateFilter(t *testing.T) {
 		t.Fatalf("state pendng: %v", err)
 	}
 }
+
+// TestLongTexts: a release's reason and a decision's comment are bounded
+// like every other text; a refused one changes nothing.
+func TestLongTexts(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, d)
+			analyst, bureau := principal(t, f.env, "analyst"), principal(t, f.env, "bureau")
+			rev, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Review], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+			if err != nil {
+				t.Fatal(err)
+			}
+			long := strings.Repeat("长", 4001)
+			if _, err := f.ws.Request(ctx, analyst, rev.QueryID, workspace.RequestInput{Reason: long}); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "reason: at most 4000") {
+				t.Fatalf("a reason of 4001 characters: %v", err)
+			}
+			req, err := f.ws.Request(ctx, analyst, rev.QueryID, workspace.RequestInput{Reason: "报告"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.ws.Decide(ctx, bureau, req.ID, workspace.Approve, workspace.DecideInput{Comment: long}); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "comment: at most 4000") {
+				t.Fatalf("a comment of 4001 characters: %v", err)
+			}
+			if got, err := f.ws.Get(ctx, analyst, req.ID); err != nil || got.State != workspace.Pending {
+				t.Fatalf("after a refused decision: %+v, %v", got, err)
+			}
+		})
+	}
+}

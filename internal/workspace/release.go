@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"shuyu/internal/access"
@@ -149,9 +148,8 @@ type RequestInput struct {
 // Request asks that the kept result of query queryID (a review or list
 // grant's) leave the domain; a reviewer of the implementing unit decides.
 func (s *Service) Request(ctx context.Context, p access.Principal, queryID string, in RequestInput) (Release, error) {
-	in.Reason = strings.TrimSpace(in.Reason)
-	if in.Reason == "" {
-		return Release{}, errs.E(errs.Invalid, "reason: say what the result is for, for the reviewer")
+	if err := plan.Text("reason", &in.Reason, 4000, "say what the result is for, for the reviewer"); err != nil {
+		return Release{}, err
 	}
 	q, err := scanQuery(s.db.QueryRow(ctx, `SELECT `+queryColumns+queryFrom+`q.id = $1`, queryID))
 	if store.IsNoRows(err) {
@@ -196,9 +194,8 @@ type DecideInput struct {
 // Decide releases or refuses a pending release, with the reviewer's
 // comment, in the ledger with the hashes of what leaves.
 func (s *Service) Decide(ctx context.Context, p access.Principal, id string, action fsm.Action, in DecideInput) (Release, error) {
-	in.Comment = strings.TrimSpace(in.Comment)
-	if in.Comment == "" {
-		return Release{}, errs.E(errs.Invalid, "comment: say why the result may or may not leave the domain")
+	if err := plan.Text("comment", &in.Comment, 4000, "say why the result may or may not leave the domain"); err != nil {
+		return Release{}, err
 	}
 	var out Release
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
