@@ -461,3 +461,22 @@ func TestListStateFilter(t *testing.T) {
 		}
 	}, migrations()...)
 }
+
+// TestLongApprovalComment: an approval's comment, optional, is bounded
+// like a rejection's; a refused approval records nothing.
+func TestLongApprovalComment(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		a := e.file(t, e.people())
+		_, err := e.svc.Decide(context.Background(), e.As(t, "bureau"), a.ID, demand.Approve, strings.Repeat("长", 4001))
+		if !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "comment: at most 4000") {
+			t.Fatalf("an approval with a comment of 4001 characters: %v", err)
+		}
+		got, err := e.svc.Get(context.Background(), e.As(t, "bureau"), a.ID)
+		if err != nil || slices.ContainsFunc(got.Parties, func(p demand.Party) bool { return p.Decision != "" }) {
+			t.Fatalf("after the refused approval: %+v, %v", got.Parties, err)
+		}
+		e.decide(t, "bureau", a.ID, demand.Approve)
+	}, migrations()...)
+}

@@ -3,6 +3,7 @@ package demand
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
@@ -69,20 +70,27 @@ func undecided(s subject) error {
 	return nil
 }
 
-// approvable: the party has not decided, and the demand still fits its
-// agreement and the catalog.
+// approvable: the party has not decided, its comment (optional here) is
+// no longer than a rejection's, and the demand still fits its agreement
+// and the catalog.
 func approvable(_ context.Context, s subject) error {
 	if err := undecided(s); err != nil {
 		return err
 	}
+	if s.comment != nil && utf8.RuneCountInString(*s.comment) > maxComment {
+		return errs.E(errs.Invalid, "comment: at most %d characters", maxComment)
+	}
 	return s.scopeErr
 }
+
+// maxComment bounds a party's comment.
+const maxComment = 4000
 
 func reasoned(_ context.Context, s subject) error {
 	if err := undecided(s); err != nil {
 		return err
 	}
-	return plan.Text("comment", s.comment, 4000, "what is wrong or missing, for the operator")
+	return plan.Text("comment", s.comment, maxComment, "what is wrong or missing, for the operator")
 }
 
 // unanimous requires every party's approval of the current round.
