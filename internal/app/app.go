@@ -158,7 +158,8 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		dom.Close()
 		return nil, err
 	}
-	a.Products = product.New(db, led, ident, a.Agreements, a.Demands, a.Workspace, a.Sandbox, product.Options{Log: cfg.Log})
+	a.Products = product.New(db, led, ident, a.Agreements, a.Demands, a.Workspace, a.Sandbox, product.Options{Log: cfg.Log,
+		RatePerSecond: cfg.CallsPerSecond, Burst: int(2 * cfg.CallsPerSecond)})
 	a.Products.SetPrices(a.Billing)
 	a.Agreements.OnExit(a.Products.ExitHook())
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,

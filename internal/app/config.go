@@ -63,6 +63,9 @@ type Config struct {
 	// MaxEvidenceBytes bounds one evidence file of an application, an
 	// evaluation answer or a rectification report; default 20 MiB.
 	MaxEvidenceBytes int64
+	// CallsPerSecond is how many product calls a second each API key may
+	// make at the gateway (its burst is twice that); default 200.
+	CallsPerSecond float64
 	// InboxEvery is how often inboxes are gathered anew without any change
 	// announced; default 24 hours.
 	InboxEvery time.Duration

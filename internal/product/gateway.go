@@ -114,26 +114,6 @@ func (s *Service) inScope(ctx context.Context, keyID, sub string) error {
 	return nil
 }
 
-// serve returns published product id's declaration and index.
-func (s *Service) serve(ctx context.Context, id string) (*served, error) {
-	pr, err := getProduct(ctx, s.db, id, "")
-	if err != nil {
-		return nil, err
-	}
-	if pr.Type != API {
-		return nil, errs.E(errs.Invalid, "product %s is a %s: only an API product is called", id, pr.Type)
-	}
-	ix, err := s.index(ctx, pr)
-	if err != nil {
-		return nil, err
-	}
-	h, err := s.grants.Held(ctx, pr.GrantIDs[0])
-	if err != nil {
-		return nil, err
-	}
-	return &served{pr: pr, ix: ix, datasets: h.DatasetIDs}, nil
-}
-
 // parse reads the parameter from a call's JSON object and checks its
 // format: a credit code must pass its GB 32100 check character.
 func (p Param) parse(body json.RawMessage) (string, error) {

@@ -49,10 +49,10 @@ type Service struct {
 	prices     Prices
 	log        *slog.Logger
 
-	mu      sync.Mutex
-	indexes map[string]*sandbox.Index // by product ID
-	limits  *limiter
-	meter   *meter
+	mu     sync.Mutex
+	served map[string]*served // API products' declarations and indexes, by ID
+	limits *limiter
+	meter  *meter
 }
 
 // Options tune the gateway.
@@ -86,7 +86,7 @@ func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, ags Agreements, 
 		o.Log = slog.Default()
 	}
 	s := &Service{db: db, ledger: l, ids: ids, agreements: ags, grants: grants, releases: rel, indexer: ix, log: o.Log,
-		indexes: map[string]*sandbox.Index{}, limits: newLimiter(o.RatePerSecond, o.Burst)}
+		served: map[string]*served{}, limits: newLimiter(o.RatePerSecond, o.Burst)}
 	s.meter = newMeter(s, o.FlushCalls, o.FlushEvery)
 	return s
 }

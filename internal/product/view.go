@@ -76,11 +76,11 @@ func (s *Service) Detail(ctx context.Context, p access.Principal, id string) (Vi
 	}
 	v.Params, v.Outputs = []Param{pr.API.Param}, pr.API.Outputs
 	if pr.State == Published {
-		ix, err := s.index(ctx, pr)
+		sv, err := s.serve(ctx, pr.ID)
 		if err != nil {
 			return v, err
 		}
-		if k := ix.Any(); k != "" {
+		if k := sv.ix.Any(); k != "" {
 			v.Example = map[string]any{pr.API.Param.Name: k}
 		}
 	}

@@ -67,6 +67,17 @@ func (c *Clock) Advance(d time.Duration) {
 // time), so that a test can let deadlines and publicity periods pass.
 func NewWithClock(tb testing.TB, dialect store.Dialect, clock *Clock) *Env {
 	tb.Helper()
+	return NewTuned(tb, dialect, func(cfg *app.Config) {
+		if clock != nil {
+			cfg.Now = clock.Now
+		}
+	})
+}
+
+// NewTuned is New with the configuration changed by tune first (a
+// benchmark lifts the gateway's rate limit this way).
+func NewTuned(tb testing.TB, dialect store.Dialect, tune func(*app.Config)) *Env {
+	tb.Helper()
 	ctx := context.Background()
 	cfg := app.Config{
 		DataDir: tb.TempDir(),
@@ -74,9 +85,7 @@ func NewWithClock(tb testing.TB, dialect store.Dialect, clock *Clock) *Env {
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Version: "test",
 	}
-	if clock != nil {
-		cfg.Now = clock.Now
-	}
+	tune(&cfg)
 	if dialect == store.Postgres {
 		cfg.DB = storetest.DSN(tb, store.Postgres)
 	}
