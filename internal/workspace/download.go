@@ -37,7 +37,7 @@ type kept struct {
 // read reads the kept result of query queryID of operator org and checks
 // it is the one whose hash was recorded.
 func (s *Service) read(org, queryID, sum string) (kept, error) {
-	raw, err := os.ReadFile(filepath.Join(sandbox.ResultsDir(s.domainDir, org), queryID+".json"))
+	raw, err := os.ReadFile(s.resultPath(org, queryID))
 	if errors.Is(err, fs.ErrNotExist) {
 		return kept{}, errs.E(errs.NotFound, "the result of query %s is no longer kept in the domain: the operator's workspace was deleted when its agreement ended", queryID)
 	}
@@ -54,6 +54,12 @@ func (s *Service) read(org, queryID, sum string) (kept, error) {
 		return kept{}, fmt.Errorf("workspace: the kept result of query %s: %w", queryID, err)
 	}
 	return k, nil
+}
+
+// resultPath is where the sandbox keeps the result of query queryID of
+// operator org.
+func (s *Service) resultPath(org, queryID string) string {
+	return filepath.Join(sandbox.ResultsDir(s.domainDir, org), queryID+".json")
 }
 
 // renderCSV writes a result as UTF-8 CSV with a byte-order mark (which

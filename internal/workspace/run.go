@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"os"
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
@@ -85,6 +86,9 @@ func (s *Service) Run(ctx context.Context, p access.Principal, grantID, sql stri
 		}
 	}
 	if err := s.record(ctx, p, h, &q, rel); err != nil {
+		// Unrecorded, the result must not stay in the domain either (an
+		// exit's deletion record would not name it, or has run already).
+		os.Remove(s.resultPath(h.OperatorID, q.ID))
 		return Answer{}, err
 	}
 	out.Release = rel
@@ -96,6 +100,15 @@ func (s *Service) Run(ctx context.Context, p access.Principal, grantID, sql stri
 func (s *Service) record(ctx context.Context, p access.Principal, h Held, q *Query, rel *Release) error {
 	q.At = s.db.Now()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		// The agreement may have ended while the query ran: an answer is
+		// kept, and released, only if it still holds when it is recorded.
+		// An exit that commits later deletes the workspace after, with
+		// this result in its record.
+		if q.Status == Answered {
+			if err := s.agreements.RequireActiveIn(ctx, tx, h.OperatorID, h.DatasetIDs); err != nil {
+				return err
+			}
+		}
 		if err := insertQuery(ctx, tx, h, q); err != nil {
 			return err
 		}

@@ -1,0 +1,80 @@
+package workspace_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"shuyu/internal/agreement"
+	"shuyu/internal/errs"
+	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
+	"shuyu/internal/workspace"
+)
+
+// TestExitDuringQuery: a query admitted before the agreement's exit and
+// answered after it is refused, and leaves nothing behind: no history
+// entry, no release, no result in the domain outside the deletion record.
+// PostgreSQL only: the test holds the grant's limiter row so that the
+// query waits inside the sandbox, past the workspace's checks, while the
+// exit runs (SQLite's single writer would hold the exit too).
+func TestExitDuringQuery(t *testing.T) {
+	if os.Getenv("SHUYU_TEST_POSTGRES") == "" {
+		t.Skip("SHUYU_TEST_POSTGRES is not set")
+	}
+	ctx := context.Background()
+	f := newFixture(t, store.Postgres)
+	db, grant := f.env.App.DB, f.grants[sandbox.Aggregate]
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO workspace_limit_locks (grant_id) VALUES ($1) ON CONFLICT (grant_id) DO NOTHING`, grant)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	release, held := make(chan struct{}), make(chan struct{})
+	go db.InTx(ctx, func(tx *store.Tx) error {
+		var id string
+		err := tx.QueryRow(ctx, `SELECT grant_id FROM workspace_limit_locks WHERE grant_id = $1 FOR UPDATE`, grant).Scan(&id)
+		close(held)
+		<-release
+		return err
+	})
+	<-held
+	type result struct {
+		ans workspace.Answer
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		ans, err := f.ws.Run(ctx, principal(t, f.env, "analyst"), grant, "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+		done <- result{ans, err}
+	}()
+	for waiting := 0; waiting == 0; {
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND pid IN
+			(SELECT pid FROM pg_locks WHERE locktype = 'tuple' AND relation = 'workspace_limit_locks'::regclass)`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := f.env.App.Agreements.Terminate(ctx, principal(t, f.env, "bureau"), f.agreement,
+		agreement.EndInput{Code: agreement.EarlyTermination, Reason: "运营单位申请提前终止"}); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	r := <-done
+	if !errs.Is(r.err, errs.Forbidden) {
+		t.Fatalf("a query answered after the exit: %+v, %v", r.ans.Release, r.err)
+	}
+	hist, _, err := f.ws.History(ctx, principal(t, f.env, "analyst"), grant, store.NewPage(50, ""))
+	if err != nil || len(hist) != 0 {
+		t.Fatalf("history after the exit: %+v, %v", hist, err)
+	}
+	results := filepath.Join(f.env.App.Config.DataDir, "domain", "workspaces", principal(t, f.env, "analyst").OrgID, "results")
+	if entries, err := os.ReadDir(results); !errors.Is(err, fs.ErrNotExist) && len(entries) != 0 {
+		t.Fatalf("results kept after the exit: %v, %v", entries, err)
+	}
+}
