@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"shuyu/internal/access"
 	"shuyu/internal/billing"
 	"shuyu/internal/calendar"
 	"shuyu/internal/errs"
+	"shuyu/internal/identity"
 	"shuyu/internal/product"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
@@ -79,7 +81,7 @@ func (a *App) seedProducts(ctx context.Context) error {
 			return fmt.Errorf("demo product: approve the subscription: %w", err)
 		}
 	}
-	return nil
+	return a.seedCalls(ctx, pr, unit)
 }
 
 // demoProduct finds or registers the demo product on the operator's list grant.
@@ -112,4 +114,50 @@ func (a *App) demoProduct(ctx context.Context, operator access.Principal) (produ
 		return pr, nil
 	}
 	return product.Product{}, fmt.Errorf("demo product: the demo operator holds no active list grant")
+}
+
+// demoCalls is how many calls the demo records.
+const demoCalls = 240
+
+// seedCalls records the demo unit's calls of product pr this month through
+// the gateway, with a key it revokes afterwards, so that the meter, the
+// ledger and (once the month is over: the demo agreement begins today)
+// the statements have data. Done once.
+func (a *App) seedCalls(ctx context.Context, pr product.Product, unit access.Principal) error {
+	month := calendar.DateOf(a.DB.Now()).String()[:7]
+	usage, err := a.Products.Usage(ctx, Admin(), month)
+	if err != nil {
+		return err
+	}
+	for _, u := range usage {
+		if u.ProductID == pr.ID && u.Calls > 0 {
+			return nil
+		}
+	}
+	v, err := a.Products.Detail(ctx, unit, pr.ID)
+	if err != nil {
+		return err
+	}
+	k, secret, err := a.Products.CreateKey(ctx, unit, "演示调用", nil)
+	if err != nil {
+		return err
+	}
+	caller, err := a.Identity.Authenticate(ctx, secret, identity.APISession, "127.0.0.1")
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(v.Example)
+	if err != nil {
+		return err
+	}
+	for range demoCalls {
+		if _, err := a.Products.Call(ctx, caller, pr.ID, body); err != nil {
+			return fmt.Errorf("demo calls: %w", err)
+		}
+	}
+	if err := a.Products.Flush(ctx); err != nil {
+		return err
+	}
+	_, err = a.Identity.RevokeAPIKey(ctx, unit, k.ID)
+	return err
 }

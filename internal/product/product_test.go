@@ -21,6 +21,7 @@ import (
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
 	"shuyu/internal/store/storetest"
+	"shuyu/internal/workspace"
 )
 
 // taxCredit is the demo's tax-credit check: the latest year's grade of an
@@ -201,8 +202,9 @@ func TestProductAPI(t *testing.T) {
 				t.Fatalf("usage: %+v", usage)
 			}
 			entries, err := env.App.Ledger.Entries(ctx, ledger.Filter{ActionPrefix: "product.calls", Limit: 10})
-			if err != nil || len(entries) != 1 {
-				t.Fatalf("batch entries: %v %+v", err, entries)
+			// The newest is this test's; the demo's 240 calls came before.
+			if err != nil || len(entries) != 2 {
+				t.Fatalf("batch entries: %v, %d", err, len(entries))
 			}
 			var detailOf struct {
 				Calls  int    `json:"calls"`
@@ -264,4 +266,87 @@ func demoSubscription(t *testing.T, env *apptest.Env) string {
 	}
 	t.Fatalf("no approved demo subscription among %+v", subs)
 	return ""
+}
+
+// TestReportsModelsAndChanges: a report is a released result of the
+// operator's grant (a kept one is refused), a model is registration only,
+// and a change to a published product's declaration sends it back to
+// review, out of the application units' sight.
+func TestReportsModelsAndChanges(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			env := apptest.New(t, d)
+			op, bureau, unit := principal(t, env, "operator"), principal(t, env, "bureau"), principal(t, env, "appunit")
+			analyst := principal(t, env, "analyst")
+			gs, _, err := env.App.Demands.Grants(ctx, analyst, store.NewPage(50, ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byRule := map[sandbox.Rule]string{}
+			for _, g := range gs {
+				byRule[g.Rule] = g.ID
+			}
+			released, err := env.App.Workspace.Run(ctx, analyst, byRule[sandbox.Aggregate], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+			if err != nil || released.Release == nil {
+				t.Fatalf("aggregate answer: %v", err)
+			}
+			kept, err := env.App.Workspace.Run(ctx, analyst, byRule[sandbox.Review], "SELECT gender, COUNT(*) AS n FROM social_insurance GROUP BY gender")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending, err := env.App.Workspace.Request(ctx, analyst, kept.QueryID, workspace.RequestInput{Reason: "报告"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			report := product.Input{Name: "区县参保统计报告", Type: product.Report, Scenario: "区县参保人数统计", PriceCategory: "free"}
+			report.ReleaseID = pending.ID
+			if _, err := env.App.Products.Register(ctx, op, report); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "only a released result") {
+				t.Fatalf("a report on a pending release: %v", err)
+			}
+			report.ReleaseID = released.Release.ID
+			rp, err := env.App.Products.Register(ctx, op, report)
+			if err != nil || len(rp.GrantIDs) != 1 || rp.GrantIDs[0] != byRule[sandbox.Aggregate] || rp.State != product.Reviewing {
+				t.Fatalf("report: %v %+v", err, rp)
+			}
+			model, err := env.App.Products.Register(ctx, op, product.Input{Name: "企业信用评分模型", Type: product.Model, Scenario: "信用评分",
+				PriceCategory: "guided", GrantIDs: []string{byRule[sandbox.List]}})
+			if err != nil || model.Type != product.Model {
+				t.Fatalf("model: %v %+v", err, model)
+			}
+			if _, err := env.App.Products.Register(ctx, analyst, report); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("an analyst registering: %v", err)
+			}
+
+			grantID, _ := listGrant(t, env)
+			in := product.Input{Name: "纳税信用（变更）", Type: product.API, Scenario: "核验", PriceCategory: "guided", GrantIDs: []string{grantID},
+				API: &product.APISpec{Query: "SELECT uscc, grade, year FROM tax_credit ORDER BY year DESC", Param: product.Param{Name: "uscc", Format: "uscc"},
+					Outputs: []string{"grade", "year"}}}
+			api, err := env.App.Products.Register(ctx, op, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if api, err = env.App.Products.Review(ctx, bureau, api.ID, product.Approve, product.ReviewInput{Comment: "通过"}); err != nil || api.State != product.Published {
+				t.Fatalf("approve: %v %+v", err, api)
+			}
+			code := api.Registration.Code
+			in.API.Outputs = []string{"grade"}
+			if api, err = env.App.Products.Change(ctx, op, api.ID, in); err != nil || api.State != product.Reviewing || api.Version != 2 || len(api.API.Outputs) != 1 {
+				t.Fatalf("change: %v %+v", err, api)
+			}
+			if _, err := env.App.Products.Detail(ctx, unit, api.ID); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("a product back in review, to an application unit: %v", err)
+			}
+			if api, err = env.App.Products.Review(ctx, bureau, api.ID, product.Approve, product.ReviewInput{Comment: "变更通过"}); err != nil || api.Registration.Code != code {
+				t.Fatalf("approve the change: %v %+v; the registration code stays %s", err, api, code)
+			}
+			v, err := env.App.Products.Detail(ctx, unit, api.ID)
+			if err != nil || len(v.Outputs) != 1 || v.Example["uscc"] == nil {
+				t.Fatalf("the changed product: %v %+v", err, v)
+			}
+			if api, err = env.App.Products.Deregister(ctx, op, api.ID, "停止服务"); err != nil || api.State != product.Deregistered {
+				t.Fatalf("deregister: %v %+v", err, api)
+			}
+		})
+	}
 }
