@@ -18,7 +18,8 @@ import (
 
 // served is what the gateway keeps of a published API product between
 // calls: its declaration, its index and the catalog entries its grant
-// reads (for agreement.RequireActive). Its state is read on every call.
+// reads (for agreement.RequireActive). Its state and version are read on
+// every call.
 type served struct {
 	pr       Product
 	ix       *sandbox.Index
@@ -44,10 +45,11 @@ func (s *Service) Call(ctx context.Context, p access.Principal, productID string
 		quota         int64
 		state, pstate string
 		operatorID    string
+		version       int
 	}
-	err := s.db.QueryRow(ctx, `SELECT s.id, s.quota_per_month, s.state, p.state, p.operator_id FROM product_subscriptions s
+	err := s.db.QueryRow(ctx, `SELECT s.id, s.quota_per_month, s.state, p.state, p.operator_id, p.version FROM product_subscriptions s
 		JOIN products p ON p.id = s.product_id WHERE s.product_id = $1 AND s.app_unit_id = $2`, productID, p.OrgID).
-		Scan(&sub.id, &sub.quota, &sub.state, &sub.pstate, &sub.operatorID)
+		Scan(&sub.id, &sub.quota, &sub.state, &sub.pstate, &sub.operatorID, &sub.version)
 	if err != nil && !store.IsNoRows(err) {
 		return nil, err
 	}
@@ -62,6 +64,11 @@ func (s *Service) Call(ctx context.Context, p access.Principal, productID string
 		return nil, errs.E(errs.Forbidden, "product %s is %s: it answers no calls", productID, sub.pstate)
 	}
 	sv, err := s.serve(ctx, productID)
+	if err == nil && sv.pr.Version != sub.version {
+		// Changed and approved again in another process: this one's copy is old.
+		s.drop(productID)
+		sv, err = s.serve(ctx, productID)
+	}
 	if err != nil {
 		return nil, err
 	}
