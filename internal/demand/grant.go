@@ -223,6 +223,18 @@ func (s *Service) Held(ctx context.Context, id string) (Held, error) {
 	return h, nil
 }
 
+// Lock reads grant id's state and term inside tx (no access check),
+// locking its row until tx ends: a revocation, an expiry or an exit that
+// has not committed yet waits, one that has is seen.
+func (s *Service) Lock(ctx context.Context, tx *store.Tx, id string) (Held, error) {
+	g, err := getGrant(ctx, tx, id, tx.ForUpdate())
+	if err != nil {
+		return Held{}, err
+	}
+	return Held{ID: g.ID, OperatorID: g.OperatorID, AgreementID: g.AgreementID, ApplicationID: g.ApplicationID, State: g.State,
+		ExpiresAt: g.ExpiresAt}, nil
+}
+
 func jsonText(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err

@@ -19,10 +19,28 @@ import (
 // TestExitDuringQuery: a query admitted before the agreement's exit and
 // answered after it is refused, and leaves nothing behind: no history
 // entry, no release, no result in the domain outside the deletion record.
-// PostgreSQL only: the test holds the grant's limiter row so that the
-// query waits inside the sandbox, past the workspace's checks, while the
-// exit runs (SQLite's single writer would hold the exit too).
 func TestExitDuringQuery(t *testing.T) {
+	duringQuery(t, func(f *fixture) error {
+		_, err := f.env.App.Agreements.Terminate(context.Background(), principal(t, f.env, "bureau"), f.agreement,
+			agreement.EndInput{Code: agreement.EarlyTermination, Reason: "运营单位申请提前终止"})
+		return err
+	})
+}
+
+// TestRevokeDuringQuery: a grant revoked while a query of it runs runs
+// nothing from that instant: the answer is refused and nothing is kept.
+func TestRevokeDuringQuery(t *testing.T) {
+	duringQuery(t, func(f *fixture) error {
+		_, err := f.env.App.Demands.RevokeGrant(context.Background(), principal(t, f.env, "bureau"), f.grants[sandbox.Aggregate], "分析师违规")
+		return err
+	})
+}
+
+// duringQuery runs end while a query of the aggregate grant waits inside
+// the sandbox, past the workspace's checks, and then lets the query go on.
+// PostgreSQL only: the test holds the grant's limiter row to keep the
+// query there (SQLite's single writer would hold end too).
+func duringQuery(t *testing.T, end func(*fixture) error) {
 	if os.Getenv("SHUYU_TEST_POSTGRES") == "" {
 		t.Skip("SHUYU_TEST_POSTGRES is not set")
 	}
@@ -60,21 +78,20 @@ func TestExitDuringQuery(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if _, err := f.env.App.Agreements.Terminate(ctx, principal(t, f.env, "bureau"), f.agreement,
-		agreement.EndInput{Code: agreement.EarlyTermination, Reason: "运营单位申请提前终止"}); err != nil {
+	if err := end(f); err != nil {
 		t.Fatal(err)
 	}
 	close(release)
 	r := <-done
 	if !errs.Is(r.err, errs.Forbidden) {
-		t.Fatalf("a query answered after the exit: %+v, %v", r.ans.Release, r.err)
+		t.Fatalf("a query answered after the end: %+v, %v", r.ans.Release, r.err)
 	}
 	hist, _, err := f.ws.History(ctx, principal(t, f.env, "analyst"), grant, store.NewPage(50, ""))
 	if err != nil || len(hist) != 0 {
-		t.Fatalf("history after the exit: %+v, %v", hist, err)
+		t.Fatalf("history after the end: %+v, %v", hist, err)
 	}
 	results := filepath.Join(f.env.App.Config.DataDir, "domain", "workspaces", principal(t, f.env, "analyst").OrgID, "results")
 	if entries, err := os.ReadDir(results); !errors.Is(err, fs.ErrNotExist) && len(entries) != 0 {
-		t.Fatalf("results kept after the exit: %v, %v", entries, err)
+		t.Fatalf("results kept after the end: %v, %v", entries, err)
 	}
 }

@@ -100,12 +100,18 @@ func (s *Service) Run(ctx context.Context, p access.Principal, grantID, sql stri
 func (s *Service) record(ctx context.Context, p access.Principal, h Held, q *Query, rel *Release) error {
 	q.At = s.db.Now()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		// The agreement may have ended while the query ran: an answer is
-		// kept, and released, only if it still holds when it is recorded.
-		// An exit that commits later deletes the workspace after, with
-		// this result in its record.
+		// The grant or its agreement may have ended while the query ran:
+		// an answer is kept, and released, only if the grant still holds
+		// when it is recorded. Its row stays locked until then, so that a
+		// revocation or an exit comes wholly before or after; an exit
+		// after deletes the workspace later, with this result in its record.
 		if q.Status == Answered {
-			if err := s.agreements.RequireActiveIn(ctx, tx, h.OperatorID, h.DatasetIDs); err != nil {
+			now, err := s.grants.Lock(ctx, tx, h.ID)
+			if err != nil {
+				return err
+			}
+			h.State, h.ExpiresAt = now.State, now.ExpiresAt
+			if err := s.usableIn(ctx, tx, h); err != nil {
 				return err
 			}
 		}

@@ -22,6 +22,9 @@ type Held = demand.Held
 // there is none): *demand.Service.
 type Grants interface {
 	Held(ctx context.Context, id string) (demand.Held, error)
+	// Lock reads a grant's state and term in tx, locking it against its
+	// end until tx does.
+	Lock(ctx context.Context, tx *store.Tx, id string) (demand.Held, error)
 }
 
 // SandboxConfig is the sandbox's configuration with this package's stores
@@ -96,6 +99,11 @@ func (s *Service) trained(ctx context.Context, p access.Principal) error {
 // end, or whose agreement no longer covers its data (checked on every
 // query, so that an exit refuses the very next one).
 func (s *Service) usable(ctx context.Context, h Held) error {
+	return s.usableIn(ctx, s.db, h)
+}
+
+// usableIn is usable inside a caller's transaction q.
+func (s *Service) usableIn(ctx context.Context, q store.Querier, h Held) error {
 	if h.State != "active" {
 		return errs.E(errs.Forbidden, "grant %s is %s: no more queries can run in it", h.ID, h.State)
 	}
@@ -103,7 +111,7 @@ func (s *Service) usable(ctx context.Context, h Held) error {
 		return errs.E(errs.Forbidden, "grant %s expired at %s: no more queries can run in it; apply for a new one", h.ID,
 			h.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	return s.agreements.RequireActive(ctx, h.OperatorID, h.DatasetIDs)
+	return s.agreements.RequireActiveIn(ctx, q, h.OperatorID, h.DatasetIDs)
 }
 
 // EpsilonLeft returns what a dp grant whose budget is epsilon (and delta)
