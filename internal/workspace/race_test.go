@@ -95,3 +95,74 @@ func duringQuery(t *testing.T, end func(*fixture) error) {
 		t.Fatalf("results kept after the end: %v, %v", entries, err)
 	}
 }
+
+// TestRequestDuringExit: a release request filed while the agreement's exit
+// runs comes wholly before it (voided by it) or after it (refused): none
+// stays pending for a result the exit deletes. PostgreSQL only: the test
+// holds the ledger's head, so that the request and the exit both reach
+// their transactions before either commits.
+func TestRequestDuringExit(t *testing.T) {
+	if os.Getenv("SHUYU_TEST_POSTGRES") == "" {
+		t.Skip("SHUYU_TEST_POSTGRES is not set")
+	}
+	ctx := context.Background()
+	f := newFixture(t, store.Postgres)
+	db, analyst := f.env.App.DB, principal(t, f.env, "analyst")
+	rev, err := f.ws.Run(ctx, analyst, f.grants[sandbox.Review], "SELECT district, COUNT(*) AS n FROM social_insurance GROUP BY district")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, held := make(chan struct{}), make(chan int)
+	go db.InTx(ctx, func(tx *store.Tx) error {
+		var pid int
+		if err := tx.QueryRow(ctx, `SELECT pg_backend_pid() FROM ledger_head WHERE id = 1 FOR UPDATE`).Scan(&pid); err != nil {
+			return err
+		}
+		held <- pid
+		<-release
+		return nil
+	})
+	holder := <-held
+	// blocked counts the sessions waiting on the holder, directly or
+	// behind one that does.
+	blocked := func(want int) {
+		for n := 0; n < want; {
+			if err := db.QueryRow(ctx, `WITH b AS (SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))
+				SELECT (SELECT COUNT(*) FROM b) + (SELECT COUNT(*) FROM pg_stat_activity
+				WHERE pg_blocking_pids(pid) && ARRAY(SELECT pid FROM b) AND pid NOT IN (SELECT pid FROM b))`, holder).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	type result struct {
+		rel workspace.Release
+		err error
+	}
+	requested, exited := make(chan result), make(chan error)
+	go func() {
+		rel, err := f.ws.Request(ctx, analyst, rev.QueryID, workspace.RequestInput{Reason: "报告"})
+		requested <- result{rel, err}
+	}()
+	blocked(1)
+	go func() {
+		_, err := f.env.App.Agreements.Terminate(ctx, principal(t, f.env, "bureau"), f.agreement,
+			agreement.EndInput{Code: agreement.EarlyTermination, Reason: "运营单位申请提前终止"})
+		exited <- err
+	}()
+	blocked(2)
+	close(release)
+	r := <-requested
+	if err := <-exited; err != nil {
+		t.Fatal(err)
+	}
+	if r.err != nil {
+		if !errs.Is(r.err, errs.Forbidden) {
+			t.Fatalf("the request: %v", r.err)
+		}
+		return
+	}
+	if got, err := f.ws.Get(ctx, analyst, r.rel.ID); err != nil || got.State != workspace.Void {
+		t.Fatalf("a request filed during the exit is %s after it (%v); want void", got.State, err)
+	}
+}

@@ -177,6 +177,11 @@ func (s *Service) Request(ctx context.Context, p access.Principal, queryID strin
 	}
 	r.State, r.Reason, r.RequestedBy, r.RequestedAt = Pending, in.Reason, p.Username, s.db.Now()
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		// As for an answer (record): with the grant's row locked, an exit
+		// comes wholly before the request (refused) or after it (voided).
+		if err := s.stillHeld(ctx, tx, h); err != nil {
+			return err
+		}
 		if err := insertRelease(ctx, tx, r); err != nil {
 			return err
 		}

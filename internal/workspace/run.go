@@ -106,12 +106,7 @@ func (s *Service) record(ctx context.Context, p access.Principal, h Held, q *Que
 		// revocation or an exit comes wholly before or after; an exit
 		// after deletes the workspace later, with this result in its record.
 		if q.Status == Answered {
-			now, err := s.grants.Lock(ctx, tx, h.ID)
-			if err != nil {
-				return err
-			}
-			h.State, h.ExpiresAt = now.State, now.ExpiresAt
-			if err := s.usableIn(ctx, tx, h); err != nil {
+			if err := s.stillHeld(ctx, tx, h); err != nil {
 				return err
 			}
 		}

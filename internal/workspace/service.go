@@ -114,6 +114,18 @@ func (s *Service) usableIn(ctx context.Context, q store.Querier, h Held) error {
 	return s.agreements.RequireActiveIn(ctx, q, h.OperatorID, h.DatasetIDs)
 }
 
+// stillHeld checks grant h again inside tx, its row locked until tx ends,
+// so that a revocation or an exit comes wholly before or after what tx
+// records.
+func (s *Service) stillHeld(ctx context.Context, tx *store.Tx, h Held) error {
+	now, err := s.grants.Lock(ctx, tx, h.ID)
+	if err != nil {
+		return err
+	}
+	h.State, h.ExpiresAt = now.State, now.ExpiresAt
+	return s.usableIn(ctx, tx, h)
+}
+
 // EpsilonLeft returns what a dp grant whose budget is epsilon (and delta)
 // has left of ε: for the grants list.
 func (s *Service) EpsilonLeft(ctx context.Context, grantID string, epsilon, delta float64) (float64, error) {
