@@ -116,8 +116,8 @@ func (a *App) demoProduct(ctx context.Context, operator access.Principal) (produ
 	return product.Product{}, fmt.Errorf("demo product: the demo operator holds no active list grant")
 }
 
-// demoCalls is how many calls the demo records.
-const demoCalls = 240
+// DemoCalls is how many calls of DemoProduct the demo records.
+const DemoCalls = 240
 
 // seedCalls records the demo unit's calls of product pr this month through
 // the gateway, with a key it revokes afterwards, so that the meter, the
@@ -150,7 +150,7 @@ func (a *App) seedCalls(ctx context.Context, pr product.Product, unit access.Pri
 	if err != nil {
 		return err
 	}
-	for range demoCalls {
+	for range DemoCalls {
 		if _, err := a.Products.Call(ctx, caller, pr.ID, body); err != nil {
 			return fmt.Errorf("demo calls: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
@@ -216,6 +217,29 @@ func TestProductAPI(t *testing.T) {
 			hash, n, err := env.App.Products.VerifyBatch(ctx, entries[0].ObjectID)
 			if err != nil || n != 4 || hash != detailOf.SHA256 || detailOf.Calls != 4 {
 				t.Fatalf("batch %s: %d calls, %s; the ledger says %+v (%v)", entries[0].ObjectID, n, hash, detailOf, err)
+			}
+
+			// The meter feeds billing: once the month is over its statement
+			// to the unit bills this test's calls and the demo's at 30 fen.
+			if _, err := env.App.Billing.SetRule(ctx, bp, agreementID, billing.RuleInput{GovernmentBP: 3000, OperatorBP: 5000, ProvidersBP: 2000}); err != nil {
+				t.Fatal(err)
+			}
+			all, err := env.App.Products.Usage(ctx, access.System("test"), month)
+			if err != nil {
+				t.Fatal(err)
+			}
+			today := calendar.DateOf(env.App.DB.Now())
+			later := env.App.Billing.WithClock(func() time.Time { return time.Date(today.Year(), today.Month()+1, 2, 12, 0, 0, 0, calendar.Shanghai()) })
+			sts, err := later.Issue(ctx, access.System("test"), month, all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls int64
+			for _, u := range all {
+				calls += u.Calls
+			}
+			if len(sts) != 2 || sts[0].Kind != billing.ToAppUnit || sts[0].TotalFen != calls*30 || calls != 4+app.DemoCalls {
+				t.Fatalf("statements of %d calls: %+v", calls, sts)
 			}
 
 			// A revoked key stops at once; a new one calls, up to the quota.

@@ -58,7 +58,7 @@ func (c *console) apiKeyList(w http.ResponseWriter, r *http.Request, v *view) {
 func (c *console) apiKeyCreate(w http.ResponseWriter, r *http.Request, v *view) {
 	v.Title = "title.api_keys"
 	name := formValue(r, "name")
-	k, secret, err := c.Identity.CreateAPIKey(r.Context(), *v.User, name)
+	k, secret, err := c.Products.CreateKey(r.Context(), *v.User, name, nil)
 	page, perr := c.loadAPIKeys(r, *v.User, "")
 	if perr != nil {
 		c.fail(w, r, v, perr, "error", nil)
