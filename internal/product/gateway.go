@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"shuyu/internal/access"
@@ -25,8 +24,6 @@ type served struct {
 	ix       *sandbox.Index
 	datasets []string
 }
-
-var scopes sync.Map // API key ID → []string, fixed at the key's creation
 
 // Call answers an API key's call of product productID with params, the
 // JSON object of the declared parameter. In this order, each refusal
@@ -107,13 +104,13 @@ func (s *Service) Call(ctx context.Context, p access.Principal, productID string
 
 // inScope refuses a key whose scope does not include subscription sub.
 func (s *Service) inScope(ctx context.Context, keyID, sub string) error {
-	v, ok := scopes.Load(keyID)
+	v, ok := s.scopes.Load(keyID)
 	if !ok {
 		scope, err := s.ids.KeyScope(ctx, keyID)
 		if err != nil {
 			return err
 		}
-		v, _ = scopes.LoadOrStore(keyID, scope)
+		v, _ = s.scopes.LoadOrStore(keyID, scope)
 	}
 	if scope := v.([]string); len(scope) > 0 && !slices.Contains(scope, sub) {
 		return errs.E(errs.Forbidden, "this API key is scoped to other subscriptions; create a key for subscription %s", sub)

@@ -51,6 +51,7 @@ type Service struct {
 
 	mu     sync.Mutex
 	served map[string]*served // API products' declarations and indexes, by ID
+	scopes sync.Map           // API key ID → its scope, fixed at the key's creation
 	limits *limiter
 	meter  *meter
 }
