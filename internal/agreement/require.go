@@ -53,3 +53,15 @@ func (s *Service) RequireActiveIn(ctx context.Context, q store.Querier, operator
 	}
 	return nil
 }
+
+// LockIn locks agreement id inside tx until tx ends, for what is created
+// under the agreement: an exit, which locks it first, then comes wholly
+// before (and is seen) or after (and its hooks see what tx made).
+func (s *Service) LockIn(ctx context.Context, tx *store.Tx, id string) error {
+	var got string
+	err := tx.QueryRow(ctx, `SELECT id FROM agreements WHERE id = $1`+tx.ForUpdate(), id).Scan(&got)
+	if store.IsNoRows(err) {
+		return errs.E(errs.NotFound, "no agreement %s", id)
+	}
+	return err
+}

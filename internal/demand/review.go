@@ -23,6 +23,16 @@ func (s *Service) Decide(ctx context.Context, p access.Principal, id string, act
 		return Application{}, errs.E(errs.Invalid, "demand: %q is not a review decision (approve, reject, return)", action)
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		// The agreement before the demand, as an exit locks them: an
+		// approval that creates a grant is wholly before the exit (which
+		// ends the grant) or after it (and refused).
+		d, err := getDemand(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		if err := s.agreements.LockIn(ctx, tx, d.AgreementID); err != nil {
+			return err
+		}
 		a, rs, err := s.locked(ctx, tx, id)
 		if err != nil {
 			return err
