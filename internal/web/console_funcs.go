@@ -10,22 +10,27 @@ import (
 	"shuyu/internal/catalog"
 )
 
+// codeNames names the codes under prefix in the message catalog in lang
+// (a grade, a state, a rule); a code the catalog lacks shows as itself, an
+// empty one as a dash.
+func codeNames(lang, prefix string) func(any) string {
+	return func(code any) string {
+		s := fmt.Sprint(code)
+		if s == "" {
+			return "—"
+		}
+		if k := prefix + s; hasKey(k) {
+			return translate(lang, k)
+		}
+		return s
+	}
+}
+
 // dataFuncs are the template helpers of the data-supply pages: numbers,
 // sizes, scores and the names of codes (grades, classes, frequencies,
 // states) in the reader's language.
 func dataFuncs(lang string) map[string]any {
-	tr := func(prefix string) func(any) string {
-		return func(code any) string {
-			s := fmt.Sprint(code)
-			if s == "" {
-				return "—"
-			}
-			if k := prefix + s; hasKey(k) {
-				return translate(lang, k)
-			}
-			return s
-		}
-	}
+	tr := func(prefix string) func(any) string { return codeNames(lang, prefix) }
 	return map[string]any{
 		"num":   formatInt,
 		"bytes": formatBytes,

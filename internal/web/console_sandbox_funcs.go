@@ -10,18 +10,7 @@ import (
 // roles, masks and query outcomes in the reader's language, and cells of
 // results.
 func sandboxFuncs(lang string) map[string]any {
-	tr := func(prefix string) func(any) string {
-		return func(code any) string {
-			s := fmt.Sprint(code)
-			if s == "" {
-				return "—"
-			}
-			if k := prefix + s; hasKey(k) {
-				return translate(lang, k)
-			}
-			return s
-		}
-	}
+	tr := func(prefix string) func(any) string { return codeNames(lang, prefix) }
 	return map[string]any{
 		"dstate":    tr("demand.state."),
 		"dstep":     tr("demand.step."),
