@@ -145,6 +145,9 @@ func (s *Service) Public(ctx context.Context, f Filter, page store.Page) ([]Agre
 
 func (s *Service) list(ctx context.Context, w plan.Where, f Filter, page store.Page, show func(Agreement) (Agreement, error)) ([]Agreement, string, error) {
 	if f.State != "" {
+		if err := fsm.CheckState(f.State, States); err != nil {
+			return nil, "", err
+		}
 		w.And("g.state = $%d", string(f.State))
 	}
 	if f.OperatorID != "" {

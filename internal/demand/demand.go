@@ -3,7 +3,6 @@ package demand
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"shuyu/internal/access"
@@ -115,8 +114,8 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter, page s
 		return nil, "", err
 	}
 	if f.State != "" {
-		if !slices.Contains(States, f.State) {
-			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, States)
+		if err := fsm.CheckState(f.State, States); err != nil {
+			return nil, "", err
 		}
 		w.And("d.state = $%d", string(f.State))
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"shuyu/internal/access"
-	"shuyu/internal/errs"
 	"shuyu/internal/fsm"
 	"shuyu/internal/store"
 )
@@ -82,8 +80,8 @@ func (s *Service) Evaluations(ctx context.Context, p access.Principal, f Evaluat
 		w.add("e.year = ?", f.Year)
 	}
 	if f.State != "" {
-		if !slices.Contains(evaluationStates, f.State) {
-			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, evaluationStates)
+		if err := fsm.CheckState(f.State, evaluationStates); err != nil {
+			return nil, "", err
 		}
 		w.add("e.state = ?", string(f.State))
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"slices"
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
@@ -103,8 +102,8 @@ func (s *Service) Rectifications(ctx context.Context, p access.Principal, f Rect
 		w.add("r.evaluation_id = ?", f.EvaluationID)
 	}
 	if f.State != "" {
-		if !slices.Contains(rectificationStates, f.State) {
-			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, rectificationStates)
+		if err := fsm.CheckState(f.State, rectificationStates); err != nil {
+			return nil, "", err
 		}
 		w.add("r.state = ?", string(f.State))
 	}

@@ -197,3 +197,14 @@ func (m *Machine[T]) Apply(ctx context.Context, tx *store.Tx, l *ledger.Ledger, 
 		ObjectType: m.Kind, ObjectID: s.ObjectID, Detail: detail})
 	return t.To, err
 }
+
+// CheckState refuses a state filter that names no state of states, saying
+// which there are: a misspelt filter must not pass for an empty list. The
+// empty state (no filter) is accepted. It takes any string-like state, as
+// some packages (quality) name their states with a type of their own.
+func CheckState[S ~string](s S, states []S) error {
+	if s == "" || slices.Contains(states, s) {
+		return nil
+	}
+	return errs.E(errs.Invalid, "state: %q is not one of %v", s, states)
+}

@@ -128,6 +128,9 @@ func (s *Service) List(ctx context.Context, p access.Principal, f Filter, page s
 		return nil, "", err
 	}
 	if f.State != "" {
+		if err := fsm.CheckState(f.State, States); err != nil {
+			return nil, "", err
+		}
 		w.And("p.state = $%d", string(f.State))
 	}
 	if f.Overdue {

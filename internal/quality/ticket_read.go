@@ -9,6 +9,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/errs"
+	"shuyu/internal/fsm"
 	"shuyu/internal/store"
 )
 
@@ -131,8 +132,8 @@ func (s *Service) Tickets(ctx context.Context, p access.Principal, f TicketFilte
 		conds = append(conds, "t.provider_id = "+arg(f.ProviderID))
 	}
 	if f.State != "" {
-		if !slices.Contains(States, f.State) {
-			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, States)
+		if err := fsm.CheckState(f.State, States); err != nil {
+			return nil, "", err
 		}
 		conds = append(conds, "t.state = "+arg(string(f.State)))
 	}

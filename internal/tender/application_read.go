@@ -158,6 +158,9 @@ func (s *Service) Applications(ctx context.Context, p access.Principal, f Applic
 		w.And("ap.announcement_id = $%d", f.AnnouncementID)
 	}
 	if f.State != "" {
+		if err := fsm.CheckState(f.State, ApplicationStates); err != nil {
+			return nil, "", err
+		}
 		w.And("ap.state = $%d", string(f.State))
 	}
 	out, next, err := plan.Newest(ctx, s.db, `SELECT `+applicationColumns+applicationFrom+` WHERE`, w, "ap.id", page, scanApplication,

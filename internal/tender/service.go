@@ -177,6 +177,9 @@ func (s *Service) PublicOne(ctx context.Context, id string) (Announcement, error
 
 func (s *Service) list(ctx context.Context, w plan.Where, f Filter, page store.Page, show func(Announcement) (Announcement, error)) ([]Announcement, string, error) {
 	if f.State != "" {
+		if err := fsm.CheckState(f.State, States); err != nil {
+			return nil, "", err
+		}
 		w.And("a.state = $%d", string(f.State))
 	}
 	if f.PlanID != "" {

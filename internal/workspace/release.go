@@ -3,7 +3,6 @@ package workspace
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"shuyu/internal/access"
@@ -260,8 +259,8 @@ func (s *Service) Releases(ctx context.Context, p access.Principal, f Filter, pa
 		return nil, "", err
 	}
 	if f.State != "" {
-		if !slices.Contains(States, f.State) {
-			return nil, "", errs.E(errs.Invalid, "state: %q is not one of %v", f.State, States)
+		if err := fsm.CheckState(f.State, States); err != nil {
+			return nil, "", err
 		}
 		w.And("state = $%d", string(f.State))
 	}
