@@ -162,6 +162,7 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		RatePerSecond: cfg.CallsPerSecond, Burst: int(2 * cfg.CallsPerSecond)})
 	a.Products.SetPrices(a.Billing)
 	a.Agreements.OnExit(a.Products.ExitHook())
+	a.Demands.OnGrantEnd(a.Products.GrantEndHook())
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
 		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements, Demands: a.Demands, Billing: a.Billing,
 		Workspace: a.Workspace, Products: a.Products, Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})

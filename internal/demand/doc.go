@@ -18,7 +18,9 @@
 // asks for a grant (Held), which resolves each dataset's current version
 // and the catalog's field types and privacy-unit column at that moment.
 // A grant ends with its agreement's exit (the hook Exit, in the exit's own
-// transaction), at its expiry (Tick), or when the unit revokes it.
+// transaction), at its expiry (Tick), or when the unit revokes it; the
+// last two tell the hooks registered with OnGrantEnd in their transaction,
+// so that what is built on the grant (a data product) stops with it.
 //
 // It never runs a query or touches a data file (package sandbox does, with
 // the spec Held gives), never decides who may do what (package access

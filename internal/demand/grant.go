@@ -87,7 +87,8 @@ func (s *Service) RevokeGrant(ctx context.Context, p access.Principal, id, reaso
 	return s.GetGrant(ctx, p, id)
 }
 
-// endGrant takes action (expire or revoke) on grant id.
+// endGrant takes action (expire or revoke) on grant id and, in the same
+// transaction, tells the grant-end hooks (OnGrantEnd).
 func (s *Service) endGrant(ctx context.Context, p access.Principal, id string, action fsm.Action, reason *string) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		g, err := getGrant(ctx, tx, id, tx.ForUpdate())
@@ -103,9 +104,12 @@ func (s *Service) endGrant(ctx context.Context, p access.Principal, id string, a
 		_, err = GrantMachine.Apply(ctx, tx, s.ledger, p, fsm.Step[grantSubject]{Object: sub, From: fsm.State(g.State), Action: action,
 			Resource: rs[0], ObjectID: g.ID, Detail: map[string]any{"demand_id": g.ApplicationID, "agreement_id": g.AgreementID, "reason": *reason},
 			Write: func(ctx context.Context, tx *store.Tx, to fsm.State) error {
-				_, err := tx.Exec(ctx, `UPDATE grants SET state = $1, ended_at = $2, end_reason = $3, ended_by = $4 WHERE id = $5`,
-					string(to), now, *reason, p.UserID, g.ID)
-				return err
+				if _, err := tx.Exec(ctx, `UPDATE grants SET state = $1, ended_at = $2, end_reason = $3, ended_by = $4 WHERE id = $5`,
+					string(to), now, *reason, p.UserID, g.ID); err != nil {
+					return err
+				}
+				return s.grantEnded(ctx, tx, GrantEnd{GrantID: g.ID, AgreementID: g.AgreementID, OperatorID: g.OperatorID,
+					Action: action, Reason: *reason, By: p, At: now})
 			}})
 		return err
 	})

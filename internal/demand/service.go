@@ -3,6 +3,7 @@ package demand
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"shuyu/internal/access"
@@ -43,6 +44,9 @@ type Service struct {
 	// system reads the catalog for checks and takes the steps the clock
 	// triggers.
 	system access.Principal
+
+	mu         sync.Mutex
+	grantHooks []GrantHook // told when a grant is revoked or expires (OnGrantEnd)
 }
 
 // New returns the demand service.

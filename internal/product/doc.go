@@ -10,7 +10,11 @@
 // it is registered, and its answers come from an index the sandbox builds
 // inside the domain when the product is published (sandbox.BuildIndex),
 // rebuilt when the grant's data has a new version: a call never scans a
-// dataset, and this package never touches a raw row.
+// dataset, and this package never touches a raw row. A product ends
+// (deregistered, by the platform) in the transaction that ends what it
+// rests on: its agreement's exit (ExitHook) or the revocation or expiry of
+// a grant it draws on (GrantEndHook); the gateway reads the product's
+// state on every call, so the next call is refused.
 //
 // Every call is counted; the counts and the hash of each batch of call
 // records go to the database and the ledger together, by count or by time

@@ -13,7 +13,7 @@ const (
 	Reviewing    fsm.State = "reviewing"    // registered or changed: awaiting compliance review
 	Published    fsm.State = "published"    // reviewed: callable, subscribable
 	Rejected     fsm.State = "rejected"     // the review refused it; a change resubmits it
-	Deregistered fsm.State = "deregistered" // registration cancelled by the operator, or ended with its agreement
+	Deregistered fsm.State = "deregistered" // registration cancelled by the operator, or ended with its agreement or a grant it draws on
 )
 
 // Actions on a product.
@@ -22,7 +22,7 @@ const (
 	Reject     fsm.Action = "reject"
 	Change     fsm.Action = "change"     // new query, outputs or release: back to review
 	Deregister fsm.Action = "deregister" // the operator cancels the registration
-	End        fsm.Action = "end"        // the platform, when the operator's agreement ends
+	End        fsm.Action = "end"        // the platform, when the operator's agreement or a grant the product draws on ends
 )
 
 // Machine is a product's lifecycle.
