@@ -7,6 +7,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error. The set is closed: web maps each to one status.
@@ -80,3 +81,25 @@ func Public(err error) (Code, string, any) {
 
 // Is reports whether err carries code.
 func Is(err error, code Code) bool { return CodeOf(err) == code }
+
+// Limited builds a RateLimited error that says how long to wait: its details
+// name the rule and carry retry_after_seconds (whole seconds, rounded up, at
+// least one), which the API also sends as the Retry-After header.
+func Limited(rule string, wait time.Duration, format string, args ...any) *Error {
+	e := E(RateLimited, format, args...)
+	secs := int((wait + time.Second - 1) / time.Second)
+	e.Details = map[string]any{"rule": rule, "retry_after_seconds": max(1, secs)}
+	return e
+}
+
+// RetryAfter returns the seconds a RateLimited err says to wait, and 0 when
+// err is no such error.
+func RetryAfter(err error) int {
+	e, ok := errors.AsType[*Error](err)
+	if !ok || e.Code != RateLimited {
+		return 0
+	}
+	d, _ := e.Details.(map[string]any)
+	n, _ := d["retry_after_seconds"].(int)
+	return n
+}

@@ -32,10 +32,8 @@ func (s *Service) checkThrottle(ctx context.Context, username, addr string) erro
 		if key == addressKey(addr) {
 			what = "your address"
 		}
-		wait := until.Sub(now).Round(time.Second)
-		e := errs.E(errs.RateLimited, "too many failed logins for %s; try again in %s", what, wait)
-		e.Details = map[string]int{"retry_after_seconds": int(wait.Seconds()) + 1}
-		return e
+		wait := until.Sub(now)
+		return errs.Limited("login", wait, "too many failed logins for %s; try again in %s", what, wait.Round(time.Second))
 	}
 	return rows.Err()
 }

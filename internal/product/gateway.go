@@ -74,9 +74,7 @@ func (s *Service) Call(ctx context.Context, p access.Principal, productID string
 	}
 	now := s.db.Now()
 	if ok, wait := s.limits.allow(p.APIKeyID, now); !ok {
-		e := errs.E(errs.Unavailable, "rate limit: this key may call %g times a second; retry after %s", s.limits.rate, wait.Round(time.Millisecond))
-		e.Details = map[string]any{"rule": "rate_limit", "retry_after_ms": wait.Milliseconds()}
-		return nil, e
+		return nil, errs.Limited("rate_limit", wait, "rate limit: this key may call %g times a second; retry after %s", s.limits.rate, wait.Round(time.Millisecond))
 	}
 	value, err := sv.pr.API.Param.parse(params)
 	if err != nil {

@@ -60,14 +60,24 @@ func (m *MemoryLimiter) Admit(_ context.Context, grantID string, l Limits) (func
 		}
 	}
 	m.use[grantID] = kept
+	// The wait is until the oldest use that counts leaves the hour (the
+	// least one for engine time).
+	wait := func(failed bool) time.Duration {
+		for _, u := range kept {
+			if !failed || u.failed {
+				return u.at.Add(time.Hour).Sub(now)
+			}
+		}
+		return 0
+	}
 	if len(kept) >= l.QueriesPerHour {
-		return nil, limited("the grant's %d queries per hour are used; wait and try again", l.QueriesPerHour)
+		return nil, limited(wait(false), "the grant's %d queries per hour are used; wait and try again", l.QueriesPerHour)
 	}
 	if failures >= l.RuntimeErrorsPerHour {
-		return nil, limited("the grant's queries failed at run time %d times in the past hour; wait before querying again (repeated failures could probe the data)", failures)
+		return nil, limited(wait(true), "the grant's queries failed at run time %d times in the past hour; wait before querying again (repeated failures could probe the data)", failures)
 	}
 	if engine >= l.EngineTimePerHour {
-		return nil, limited("the grant's engine time of %s per hour is used; wait, or make queries cheaper", l.EngineTimePerHour)
+		return nil, limited(wait(false), "the grant's engine time of %s per hour is used; wait, or make queries cheaper", l.EngineTimePerHour)
 	}
 	u := &usage{at: now}
 	m.use[grantID] = append(kept, u)
@@ -78,8 +88,6 @@ func (m *MemoryLimiter) Admit(_ context.Context, grantID string, l Limits) (func
 	}, nil
 }
 
-func limited(format string, args ...any) error {
-	e := errs.E(errs.RateLimited, format, args...)
-	e.Details = map[string]any{"rule": "limits"}
-	return e
+func limited(wait time.Duration, format string, args ...any) error {
+	return errs.Limited("limits", wait, format, args...)
 }

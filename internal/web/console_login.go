@@ -44,7 +44,7 @@ func (c *console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	sess, err := c.Identity.Login(r.Context(), identity.Login{Username: page.Username, Password: r.PostFormValue("password"),
 		Kind: identity.ConsoleSession, Addr: clientAddr(r, c.TrustedProxies), UserAgent: r.UserAgent()})
 	if err != nil {
-		if secs := retryAfter(err); secs > 0 {
+		if secs := errs.RetryAfter(err); secs > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 		c.fail(w, r, v, loginError(err), "login", page)
@@ -64,20 +64,12 @@ func loginError(err error) error {
 	case errs.Is(err, errs.Invalid):
 		return &uiError{code: errs.Invalid, key: "login.error.required"}
 	case errs.Is(err, errs.RateLimited):
-		return &uiError{code: errs.RateLimited, key: "login.error.throttled", args: []any{max(1, (retryAfter(err)+30)/60)}}
+		return &uiError{code: errs.RateLimited, key: "login.error.throttled", args: []any{max(1, (errs.RetryAfter(err)+30)/60)}}
 	}
 	return err
 }
 
 // retryAfter is the wait in seconds that a lock error carries, or 0.
-func retryAfter(err error) int {
-	if _, _, d := errs.Public(err); d != nil {
-		if m, ok := d.(map[string]int); ok {
-			return m["retry_after_seconds"]
-		}
-	}
-	return 0
-}
 
 // logout ends the session and returns to the portal.
 func (c *console) logout(w http.ResponseWriter, r *http.Request, v *view) {

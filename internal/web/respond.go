@@ -54,10 +54,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if code == errs.Internal {
 		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if code == errs.RateLimited {
-		if d, ok := details.(map[string]int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(d["retry_after_seconds"]))
-		}
+	if n := errs.RetryAfter(err); n > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(n))
 	}
 	if code == errs.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="shuyu"`)

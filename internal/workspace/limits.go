@@ -46,13 +46,30 @@ func (m *Limiter) Admit(ctx context.Context, grantID string, l sandbox.Limits) (
 			FROM workspace_usage WHERE grant_id = $1`, grantID).Scan(&queries, &failures, &engineUS); err != nil {
 			return fmt.Errorf("workspace: limits of %s: %w", grantID, err)
 		}
+		var refusal string
+		failedOnly := false
 		switch {
 		case l.QueriesPerHour > 0 && queries >= int64(l.QueriesPerHour):
-			return limited("the grant's %d queries per hour are used; wait and try again", l.QueriesPerHour)
+			refusal = fmt.Sprintf("the grant's %d queries per hour are used; wait and try again", l.QueriesPerHour)
 		case l.RuntimeErrorsPerHour > 0 && failures >= int64(l.RuntimeErrorsPerHour):
-			return limited("the grant's queries failed at run time %d times in the past hour; wait before querying again (repeated failures could probe the data)", failures)
+			refusal = fmt.Sprintf("the grant's queries failed at run time %d times in the past hour; wait before querying again (repeated failures could probe the data)", failures)
+			failedOnly = true
 		case l.EngineTimePerHour > 0 && time.Duration(engineUS)*time.Microsecond >= l.EngineTimePerHour:
-			return limited("the grant's engine time of %s per hour is used; wait, or make queries cheaper", l.EngineTimePerHour)
+			refusal = fmt.Sprintf("the grant's engine time of %s per hour is used; wait, or make queries cheaper", l.EngineTimePerHour)
+		}
+		if refusal != "" {
+			// The wait is until the oldest use that counts leaves the window:
+			// a query or a failure is free again then (engine time may need
+			// more, so the wait is the least one).
+			q := `SELECT at FROM workspace_usage WHERE grant_id = $1`
+			if failedOnly {
+				q += ` AND failed`
+			}
+			var oldest time.Time
+			if err := tx.QueryRow(ctx, q+` ORDER BY at LIMIT 1`, grantID).Scan(&oldest); err != nil {
+				return fmt.Errorf("workspace: limits of %s: %w", grantID, err)
+			}
+			return errs.Limited("limits", oldest.Add(window).Sub(now), "%s", refusal)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO workspace_usage (id, grant_id, at, engine_us, failed) VALUES ($1, $2, $3, 0, FALSE)`, id, grantID, now)
 		return err
@@ -68,10 +85,4 @@ func (m *Limiter) Admit(ctx context.Context, grantID string, l sandbox.Limits) (
 			return err
 		})
 	}, nil
-}
-
-func limited(format string, args ...any) error {
-	e := errs.E(errs.RateLimited, format, args...)
-	e.Details = map[string]any{"rule": "limits"}
-	return e
 }

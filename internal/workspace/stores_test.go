@@ -115,8 +115,13 @@ func TestLimiterAcrossProcesses(t *testing.T) {
 			t.Fatalf("admitted %d queries, want the 5 of the hour", admitted.Load())
 		}
 		// A restarted process sees the same use.
-		if _, err := workspace.NewLimiter(db2).Admit(context.Background(), "g1", l); !errs.Is(err, errs.RateLimited) {
+		_, err := workspace.NewLimiter(db2).Admit(context.Background(), "g1", l)
+		if !errs.Is(err, errs.RateLimited) {
 			t.Fatalf("after a restart: %v", err)
+		}
+		// The refusal says how long to wait: until the hour's first query leaves it.
+		if n := errs.RetryAfter(err); n < 3500 || n > 3600 {
+			t.Errorf("retry after %d seconds, want about an hour", n)
 		}
 		// Runtime errors: two failures stop the grant before its query count does.
 		l.QueriesPerHour = 100
@@ -127,9 +132,9 @@ func TestLimiterAcrossProcesses(t *testing.T) {
 			}
 			done(time.Millisecond, true)
 		}
-		_, err := lims[1].Admit(context.Background(), "g2", l)
-		if !errs.Is(err, errs.RateLimited) || !strings.Contains(err.Error(), "failed at run time 2 times") {
-			t.Fatalf("after two runtime errors: %v", err)
+		_, err = lims[1].Admit(context.Background(), "g2", l)
+		if !errs.Is(err, errs.RateLimited) || !strings.Contains(err.Error(), "failed at run time 2 times") || errs.RetryAfter(err) < 1 {
+			t.Fatalf("after two runtime errors: %v, retry after %d s", err, errs.RetryAfter(err))
 		}
 		// Engine time.
 		l.RuntimeErrorsPerHour, l.EngineTimePerHour = 100, 10*time.Second
