@@ -28,8 +28,16 @@ func (s *Service) SetPrice(ctx context.Context, p access.Principal, productID st
 	if err := plan.Text("basis", &in.Basis, maxBasis, "how the price was set (收费依据): the cost per unit, the cap, the market"); err != nil {
 		return Cap{}, err
 	}
+	// Who comes before what: a caller who may not set this price learns
+	// nothing of the product's caps, not even that there is none this year.
+	if !access.Permits(p, access.BillingPriceSet) {
+		return Cap{}, access.Check(p, access.BillingPriceSet, access.Resource{})
+	}
 	c, err := getCap(ctx, s.db, productID, year)
 	if errs.CodeOf(err) == errs.NotFound {
+		if err := s.checkAnyYear(ctx, p, productID); err != nil {
+			return Cap{}, err
+		}
 		return Cap{}, errs.E(errs.Conflict, "the implementing unit has set no price cap for product %s in %d; a price needs one", productID, year)
 	}
 	if err != nil {
@@ -72,6 +80,22 @@ func (s *Service) SetPrice(ctx context.Context, p access.Principal, productID st
 		return Cap{}, err
 	}
 	return getCap(ctx, s.db, productID, year)
+}
+
+// checkAnyYear checks that p may set the prices of productID when it has
+// caps in other years than the one asked: another operator's product is
+// refused as such, whatever the year.
+func (s *Service) checkAnyYear(ctx context.Context, p access.Principal, productID string) error {
+	var operatorID, jurisdictionID string
+	err := s.db.QueryRow(ctx, `SELECT operator_id, jurisdiction_id FROM billing_caps WHERE product_id = $1 ORDER BY year DESC LIMIT 1`,
+		productID).Scan(&operatorID, &jurisdictionID)
+	if store.IsNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("billing: caps of %s: %w", productID, err)
+	}
+	return s.check(ctx, p, access.BillingPriceSet, operatorID, jurisdictionID)
 }
 
 // Cap returns the cap of a product for a year, with the operator's price.

@@ -2,9 +2,11 @@ package billing_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"shuyu/internal/access"
 	"shuyu/internal/billing"
 	"shuyu/internal/errs"
 	"shuyu/internal/ledger"
@@ -63,6 +65,22 @@ func TestPricing(t *testing.T) {
 		wantErr(t, "the unit sets the operator's price", err, errs.Forbidden)
 		_, err = e.billing.SetPrice(ctx, operator, "nope", 2026, billing.PriceInput{PriceFen: 40, Basis: "按成本"})
 		wantErr(t, "a price without a cap", err, errs.Conflict, "no price cap")
+		// Access comes first: whoever may not set the price learns nothing
+		// of the caps, not even that there is none.
+		for _, who := range []string{"bureau", "regulator", "appunit"} {
+			_, err = e.billing.SetPrice(ctx, e.As(t, who), "nope", 2026, billing.PriceInput{PriceFen: 40, Basis: "按成本"})
+			wantErr(t, who+" pricing a product without a cap", err, errs.Forbidden)
+			if strings.Contains(err.Error(), "cap") {
+				t.Errorf("%s is told of caps: %v", who, err)
+			}
+		}
+		// Another operator is refused another's product in any year, capped or not.
+		for _, year := range []int{2026, 2030} {
+			_, err = e.billing.SetPrice(ctx, e.As(t, "operator2"), "p1", year, billing.PriceInput{PriceFen: 40, Basis: "按成本"})
+			wantErr(t, fmt.Sprintf("another operator pricing p1 in %d", year), err, errs.Forbidden)
+		}
+		_, err = e.billing.SetPrice(ctx, access.Principal{}, "nope", 2026, billing.PriceInput{PriceFen: 40, Basis: "按成本"})
+		wantErr(t, "an anonymous caller pricing", err, errs.Unauthenticated)
 		c = e.price(t, "p1", 2026, 40, true)
 		if c.Price == nil || c.Price.PriceFen != 40 || !c.Price.Trial {
 			t.Fatalf("price: %+v", c.Price)
