@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -69,11 +70,19 @@ func renderCSV(k kept) []byte {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
-	w.Write(k.Columns)
+	rec := make([]string, len(k.Columns))
+	for i, c := range k.Columns {
+		rec[i] = defuse(c)
+	}
+	w.Write(rec)
 	for _, r := range k.Rows {
 		rec := make([]string, len(r))
 		for i, v := range r {
-			if v != nil {
+			switch v := v.(type) {
+			case nil:
+			case string:
+				rec[i] = defuse(v)
+			default: // a json.Number or a bool: never a formula
 				rec[i] = fmt.Sprint(v)
 			}
 		}
@@ -81,6 +90,17 @@ func renderCSV(k kept) []byte {
 	}
 	w.Flush()
 	return b.Bytes()
+}
+
+// defuse prefixes with ' a text a spreadsheet would run as a formula (one
+// beginning with =, +, -, @, tab or CR), as OWASP advises against CSV
+// injection: an analyst's column alias or a value of the data must not run
+// on the operator's machine. Numbers are not text here: -3 stays a number.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func renderXLSX(k kept) ([]byte, error) {
