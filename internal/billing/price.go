@@ -131,7 +131,7 @@ func (s *Service) Caps(ctx context.Context, p access.Principal, f CapFilter, pag
 	}
 	key := "c.product_id || '/' || CAST(c.year AS TEXT)"
 	w.And(key+" > $%d", page.After)
-	return list(ctx, s.db, `SELECT `+capColumns+capFrom+` WHERE `+w.Cond+` ORDER BY c.product_id, c.year`, w.Args, page, scanCap,
+	return store.Paged(ctx, s.db, `SELECT `+capColumns+capFrom+` WHERE `+w.Cond+` ORDER BY c.product_id, c.year`, w.Args, page, scanCap,
 		func(c Cap) string { return c.ProductID + "/" + strconv.Itoa(c.Year) })
 }
 
@@ -145,7 +145,7 @@ func (s *Service) Public(ctx context.Context, year int, page store.Page) ([]Publ
 	if err := checkYear(year); err != nil {
 		return nil, "", err
 	}
-	caps, next, err := list(ctx, s.db, `SELECT `+capColumns+capFrom+` WHERE c.year = $1 AND c.product_id > $2 ORDER BY c.product_id`,
+	caps, next, err := store.Paged(ctx, s.db, `SELECT `+capColumns+capFrom+` WHERE c.year = $1 AND c.product_id > $2 ORDER BY c.product_id`,
 		[]any{year, page.After}, page, scanCap, func(c Cap) string { return c.ProductID })
 	if err != nil {
 		return nil, "", err
@@ -178,28 +178,4 @@ func (s *Service) PriceOf(ctx context.Context, productID string) (*PublicPrice, 
 	}
 	pp := publicOf(c)
 	return &pp, nil
-}
-
-// list runs query with a LIMIT of one more than the page, scanning each
-// row, and cuts the page.
-func list[T any](ctx context.Context, q store.Querier, query string, args []any, page store.Page,
-	scan func(interface{ Scan(...any) error }) (T, error), key func(T) string) ([]T, string, error) {
-	rows, err := q.Query(ctx, query+fmt.Sprintf(" LIMIT %d", page.Limit+1), args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("billing: list: %w", err)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, next := store.Trim(out, page, key)
-	return out, next, nil
 }

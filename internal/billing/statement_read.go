@@ -92,7 +92,7 @@ func (s *Service) Statements(ctx context.Context, p access.Principal, f Statemen
 		after = "~"
 	}
 	w.And("s.month || '/' || s.id < $%d", after)
-	out, next, err := list(ctx, s.db, `SELECT `+statementColumns+statementFrom+` WHERE `+w.Cond+` ORDER BY s.month DESC, s.id DESC`,
+	out, next, err := store.Paged(ctx, s.db, `SELECT `+statementColumns+statementFrom+` WHERE `+w.Cond+` ORDER BY s.month DESC, s.id DESC`,
 		w.Args, page, scanStatement, func(st Statement) string { return st.Month + "/" + st.ID })
 	if err != nil {
 		return nil, "", err

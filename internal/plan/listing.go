@@ -60,22 +60,5 @@ func Newest[T any](ctx context.Context, q store.Querier, query string, w Where, 
 		after = "~" // sorts after every UUID
 	}
 	w.And(idCol+" < $%d", after)
-	rows, err := q.Query(ctx, query+" "+w.Cond+fmt.Sprintf(" ORDER BY %s DESC LIMIT %d", idCol, page.Limit+1), w.Args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list: %w", err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, next := store.Trim(out, page, id)
-	return out, next, nil
+	return store.Paged(ctx, q, query+" "+w.Cond+" ORDER BY "+idCol+" DESC", w.Args, page, scan, id)
 }

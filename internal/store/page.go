@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -46,4 +47,30 @@ func Placeholders(first, n int) string {
 		p[i] = fmt.Sprintf("$%d", first+i)
 	}
 	return strings.Join(p, ", ")
+}
+
+// Paged runs query (ordered by the page's key, ready for a LIMIT) for one
+// page: a row more than the page, to know whether another follows, each
+// scanned with scan, cut by Trim with key. An empty page is an empty slice,
+// not nil, so that it encodes as [].
+func Paged[T any](ctx context.Context, q Querier, query string, args []any, page Page,
+	scan func(interface{ Scan(...any) error }) (T, error), key func(T) string) ([]T, string, error) {
+	rows, err := q.Query(ctx, query+fmt.Sprintf(" LIMIT %d", page.Limit+1), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list: %w", err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	out, next := Trim(out, page, key)
+	return out, next, nil
 }
