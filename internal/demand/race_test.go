@@ -3,7 +3,6 @@ package demand_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"shuyu/internal/agreement"
 	"shuyu/internal/demand"
@@ -29,27 +28,7 @@ func TestApprovalDuringExit(t *testing.T) {
 		for _, p := range a.Parties[1:] {
 			e.decide(t, reviewerOf(t, e, p.OrgID), a.ID, demand.Approve)
 		}
-		release, held := make(chan struct{}), make(chan int)
-		go db.InTx(ctx, func(tx *store.Tx) error {
-			var pid int
-			if err := tx.QueryRow(ctx, `SELECT pg_backend_pid() FROM ledger_head WHERE id = 1 FOR UPDATE`).Scan(&pid); err != nil {
-				return err
-			}
-			held <- pid
-			<-release
-			return nil
-		})
-		holder := <-held
-		blocked := func(want int) {
-			for n := 0; n < want; {
-				if err := db.QueryRow(ctx, `WITH b AS (SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))
-					SELECT (SELECT COUNT(*) FROM b) + (SELECT COUNT(*) FROM pg_stat_activity
-					WHERE pg_blocking_pids(pid) && ARRAY(SELECT pid FROM b) AND pid NOT IN (SELECT pid FROM b))`, holder).Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-		}
+		blocked, release := storetest.Hold(t, db, `SELECT pg_backend_pid() FROM ledger_head WHERE id = 1 FOR UPDATE`)
 		approved, exited := make(chan error), make(chan agreement.Record)
 		go func() {
 			_, err := e.svc.Decide(ctx, e.As(t, "bureau"), a.ID, demand.Approve, "同意")
@@ -64,7 +43,7 @@ func TestApprovalDuringExit(t *testing.T) {
 			exited <- rec
 		}()
 		blocked(2)
-		close(release)
+		release()
 		err, rec := <-approved, <-exited
 		got, gerr := e.svc.Get(ctx, admin, a.ID)
 		if gerr != nil {

@@ -13,6 +13,7 @@ import (
 	"shuyu/internal/errs"
 	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
+	"shuyu/internal/store/storetest"
 	"shuyu/internal/workspace"
 )
 
@@ -112,29 +113,7 @@ func TestRequestDuringExit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	release, held := make(chan struct{}), make(chan int)
-	go db.InTx(ctx, func(tx *store.Tx) error {
-		var pid int
-		if err := tx.QueryRow(ctx, `SELECT pg_backend_pid() FROM ledger_head WHERE id = 1 FOR UPDATE`).Scan(&pid); err != nil {
-			return err
-		}
-		held <- pid
-		<-release
-		return nil
-	})
-	holder := <-held
-	// blocked counts the sessions waiting on the holder, directly or
-	// behind one that does.
-	blocked := func(want int) {
-		for n := 0; n < want; {
-			if err := db.QueryRow(ctx, `WITH b AS (SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))
-				SELECT (SELECT COUNT(*) FROM b) + (SELECT COUNT(*) FROM pg_stat_activity
-				WHERE pg_blocking_pids(pid) && ARRAY(SELECT pid FROM b) AND pid NOT IN (SELECT pid FROM b))`, holder).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
+	blocked, release := storetest.Hold(t, db, `SELECT pg_backend_pid() FROM ledger_head WHERE id = 1 FOR UPDATE`)
 	type result struct {
 		rel workspace.Release
 		err error
@@ -151,7 +130,7 @@ func TestRequestDuringExit(t *testing.T) {
 		exited <- err
 	}()
 	blocked(2)
-	close(release)
+	release()
 	r := <-requested
 	if err := <-exited; err != nil {
 		t.Fatal(err)

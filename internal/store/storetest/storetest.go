@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"shuyu/internal/store"
 )
@@ -96,4 +97,41 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Hold runs lock, a PostgreSQL SELECT pg_backend_pid() … FOR UPDATE, in a
+// transaction of its own and keeps the row locks it took until release is
+// called. waitFor(n) returns once n sessions wait behind the holder, directly
+// or behind one that does: race tests use it to put concurrent steps in a
+// known order.
+func Hold(t *testing.T, db *store.DB, lock string, args ...any) (waitFor func(n int), release func()) {
+	t.Helper()
+	ctx := context.Background()
+	stop, held := make(chan struct{}), make(chan int)
+	go db.InTx(ctx, func(tx *store.Tx) error {
+		var pid int
+		if err := tx.QueryRow(ctx, lock, args...).Scan(&pid); err != nil {
+			close(held)
+			return err
+		}
+		held <- pid
+		<-stop
+		return nil
+	})
+	holder, ok := <-held
+	if !ok {
+		t.Fatalf("storetest.Hold: %s took no lock", lock)
+	}
+	waitFor = func(want int) {
+		t.Helper()
+		for n := 0; n < want; {
+			if err := db.QueryRow(ctx, `WITH b AS (SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid)))
+				SELECT (SELECT COUNT(*) FROM b) + (SELECT COUNT(*) FROM pg_stat_activity
+				WHERE pg_blocking_pids(pid) && ARRAY(SELECT pid FROM b) AND pid NOT IN (SELECT pid FROM b))`, holder).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	return waitFor, func() { close(stop) }
 }
