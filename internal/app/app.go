@@ -258,6 +258,6 @@ func (a *App) recordStart(ctx context.Context, addr string) error {
 				"calendar_years": years, "trusted_proxies": len(c.TrustedProxies), "secure_cookies": c.SecureCookies,
 				"ticket_answer_days": c.TicketAnswerDays, "evaluation_template_file": c.EvaluationTemplate,
 				"evaluation_answer_days": c.EvaluationAnswerDays, "rectification_days": c.RectificationDays,
-				"publicity_days": c.PublicityDays, "max_evidence_bytes": c.MaxEvidenceBytes, "inbox_every": c.InboxEvery.String()}})
+				"publicity_days": c.PublicityDays, "demand_review_days": c.DemandReviewDays, "max_evidence_bytes": c.MaxEvidenceBytes, "inbox_every": c.InboxEvery.String()}})
 	})
 }

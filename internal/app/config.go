@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"shuyu/internal/demand"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
 )
@@ -72,6 +73,10 @@ type Config struct {
 	// PublicityDays is how many working days a selection's result stays
 	// under publicity (公示, Art. 12(4)); default 5.
 	PublicityDays int
+	// DemandReviewDays is how many working days the implementing unit and
+	// the providers have to review a round of a demand application;
+	// default 10.
+	DemandReviewDays int
 	// TrustedProxies may set X-Forwarded-For.
 	TrustedProxies []netip.Prefix
 	// SecureCookies marks console cookies Secure; set it behind HTTPS.
@@ -137,6 +142,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.PublicityDays < 1 || c.PublicityDays > 30 {
 		return c, fmt.Errorf("publicity days: %d; give 1 to 30 working days (default 5)", c.PublicityDays)
+	}
+	if c.DemandReviewDays == 0 {
+		c.DemandReviewDays = demand.ReviewDays
+	}
+	if c.DemandReviewDays < 1 || c.DemandReviewDays > 60 {
+		return c, fmt.Errorf("demand review days: %d; give 1 to 60 working days (default %d)", c.DemandReviewDays, demand.ReviewDays)
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()

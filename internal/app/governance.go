@@ -27,7 +27,7 @@ func (a *App) governance() {
 	a.Agreements.OnExit(agreement.SandboxAccess(a.Identity))
 	a.agreements.svc = a.Agreements
 	a.Demands = demand.New(a.DB, a.Ledger, a.Identity, a.Catalog, a.Agreements, a.Domain, a.Calendar,
-		demand.Options{Changed: a.Inbox.Touch})
+		demand.Options{ReviewDays: cfg.DemandReviewDays, Changed: a.Inbox.Touch})
 	a.Agreements.OnExit(a.Demands.Exit())
 	a.Inbox.Register("plans", a.Plans.Pending)
 	a.Inbox.Register("tender", a.Tender.Pending)
