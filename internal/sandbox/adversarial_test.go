@@ -37,6 +37,12 @@ func (w *world) grantFor(rule Rule) Grant {
 			}
 		}
 		return g
+	case withRowFilter:
+		return w.filteredGrant(w.aggregateGrant())
+	case dpWithRowFilter:
+		return w.filteredGrant(w.dpGrant())
+	case listWithRowFilter:
+		return w.filteredGrant(w.listGrant())
 	case withMeasure:
 		g := w.listGrant()
 		for i, c := range g.Datasets[0].Columns {
@@ -55,12 +61,17 @@ const (
 	idf   = "identifiers in filters or groups"
 	small = "small groups"
 	side  = "error side channels"
+	rowf  = "rows outside the row filter"
 )
 
 // Grant variants for roles the demo grants do not use.
 const (
 	withFilter  Rule = "aggregate, insured_since a filter column"
 	withMeasure Rule = "list, capital a measure"
+	// The grants with row filters (filteredGrant).
+	withRowFilter     Rule = "aggregate, row-filtered"
+	dpWithRowFilter   Rule = "dp, row-filtered"
+	listWithRowFilter Rule = "list, row-filtered"
 )
 
 // suppressedAll: every group was too small.
@@ -224,6 +235,24 @@ var attacks = []attack{
 	{side, "date arithmetic overflow for old birth dates", Aggregate, `SELECT district, count(*) FROM social_insurance WHERE birth_date - INTERVAL 2000000 YEAR < DATE '1970-01-01' GROUP BY district`, nil},
 	{side, "string to date of a dimension", Aggregate, `SELECT CAST(district AS DATE) AS d, count(*) FROM social_insurance GROUP BY d`, nil},
 	{side, "implicit cast of a dimension in a comparison", Aggregate, `SELECT count(*) FROM social_insurance WHERE district = 1`, nil},
+	// Rows outside the row filter (filteredGrant: 奎文区 people; enterprises
+	// 存续 or 在业, established since 2000): answered over the rows inside only.
+	{rowf, "WHERE on the other side of the filter", withRowFilter, `SELECT district, count(*) AS n FROM social_insurance WHERE district <> '奎文区' GROUP BY district`, insideFilter},
+	{rowf, "a filtered-out district alone", withRowFilter, `SELECT count(*) AS n FROM social_insurance WHERE district = '潍城区'`, suppressedAll},
+	{rowf, "OR-ing the filter away", withRowFilter, `SELECT district, count(*) AS n FROM social_insurance WHERE district = '潍城区' OR true GROUP BY district`, insideFilter},
+	{rowf, "through a subquery", withRowFilter, `SELECT d AS district, count(*) AS n FROM (SELECT district AS d FROM social_insurance) t GROUP BY d`, insideFilter},
+	{rowf, "through a CTE", withRowFilter, `WITH t AS (SELECT district, gender FROM social_insurance) SELECT district, count(*) AS n FROM t GROUP BY district`, insideFilter},
+	{rowf, "self join on the privacy unit", withRowFilter, `SELECT a.district, count(*) AS n FROM social_insurance a JOIN social_insurance b ON a.id_number = b.id_number GROUP BY a.district`, insideFilter},
+	{rowf, "enterprises of a filtered-out status", withRowFilter, `SELECT status, count(*) AS n FROM enterprise_registry GROUP BY status`, insideFilter},
+	{rowf, "through a join", withRowFilter, `SELECT s.district, e.status, count(*) AS n FROM social_insurance s JOIN enterprise_registry e ON s.employer_uscc = e.uscc GROUP BY s.district, e.status`, insideFilter},
+	{rowf, "UNION ALL of a total and groups", withRowFilter, `SELECT district, count(*) AS n FROM social_insurance GROUP BY district UNION ALL SELECT '全部', count(*) FROM social_insurance`, insideFilter},
+	{rowf, "suppressed groups count only rows inside", withRowFilter, `SELECT district, gender, count(*) AS n FROM social_insurance GROUP BY district, gender`, insideUnsuppressed},
+	{rowf, "percent of total over rows inside", withRowFilter, `SELECT district, count(*) AS n, 100.0 * count(*) / sum(count(*)) OVER () AS pct FROM social_insurance GROUP BY district`, insideFilter},
+	{rowf, "the un-granted filter column output", withRowFilter, `SELECT year(established_date) AS y, count(*) FROM enterprise_registry GROUP BY y`, nil},
+	{rowf, "the un-granted filter column in WHERE", withRowFilter, `SELECT count(*) FROM enterprise_registry WHERE established_date < DATE '2000-01-01'`, nil},
+	{rowf, "dp groups only inside", dpWithRowFilter, `SELECT district, count(*) AS n FROM social_insurance GROUP BY district`, insideFilter},
+	{rowf, "list rows only inside", listWithRowFilter, `SELECT name, status FROM enterprise_registry`, insideFilter},
+	{rowf, "list ordered to reach the filtered-out end", listWithRowFilter, `SELECT name, status FROM enterprise_registry WHERE status NOT IN ('存续', '在业') OR true ORDER BY status DESC LIMIT 5`, insideFilter},
 }
 
 func TestAdversarial(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"shuyu/internal/errs"
@@ -96,6 +95,8 @@ type Dataset struct {
 	Version Version  `json:"version"`
 	Columns []Column `json:"columns"`
 	// RowFilter restricts the rows the grant sees; conditions are ANDed.
+	// Its columns are columns of the dataset (role none when they are not
+	// granted otherwise); never the privacy-unit column.
 	RowFilter []Condition `json:"row_filter,omitempty"`
 }
 
@@ -114,14 +115,6 @@ type Column struct {
 	Type string `json:"type"`
 	Role Role   `json:"role"`
 	Mask Mask   `json:"mask,omitzero"`
-}
-
-// Condition is one condition of a row filter: Column Op Values.
-type Condition struct {
-	Column string `json:"column"`
-	// Op is one of = <> < <= > >= in "not in".
-	Op     string   `json:"op"`
-	Values []string `json:"values"`
 }
 
 // DPSpec is the differential-privacy part of a dp grant.
@@ -208,7 +201,6 @@ var (
 	segment  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 	// orgID is what the domain accepts as a workspace name.
 	orgID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,63}$`)
-	ops   = []string{"=", "<>", "<", "<=", ">", ">=", "in", "not in"}
 	types = []string{"text", "integer", "decimal", "date", "timestamp", "boolean"}
 )
 
@@ -289,16 +281,20 @@ func (d Dataset) validate() error {
 	if pu.Mask.Kind != "" && pu.Role != None && pu.Role != Output {
 		return fmt.Errorf("the privacy-unit column cannot be masked while it joins")
 	}
-	for _, c := range d.RowFilter {
+	for i, c := range d.RowFilter {
 		col, ok := cols[c.Column]
-		if !ok || !slices.Contains(ops, strings.ToLower(c.Op)) || len(c.Values) == 0 {
-			return fmt.Errorf("row filter on %q: unknown column, operator %q or no value", c.Column, c.Op)
+		switch {
+		case !ok:
+			return fmt.Errorf("row filter %d: %q is not a column of the dataset", i, c.Column)
+		case c.Column == d.PrivacyUnit:
+			return fmt.Errorf("row filter %d: a row filter names a population, never units by their privacy-unit column %s", i, c.Column)
 		}
-		if col.Type == "boolean" && strings.Contains(c.Op, "in") {
-			return fmt.Errorf("row filter on %s: use = for a boolean", c.Column)
+		n, err := c.Check(col.Type)
+		if err != nil {
+			return fmt.Errorf("row filter %d on %s: %v", i, c.Column, err)
 		}
-		if len(c.Values) > 1 && !strings.HasSuffix(strings.ToLower(c.Op), "in") {
-			return fmt.Errorf("row filter on %s: %s takes one value", c.Column, c.Op)
+		if n.Op != c.Op || !slices.Equal(n.Values, c.Values) {
+			return fmt.Errorf("row filter %d on %s: not in canonical form (Condition.Check gives it)", i, c.Column)
 		}
 	}
 	return nil

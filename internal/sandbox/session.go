@@ -108,24 +108,12 @@ func viewSQL(name string, d Dataset, path string) string {
 		cols = append(cols, c.Mask.sql(ident(c.Name))+" AS "+ident(c.Name))
 	}
 	cols = append(cols, ident(puColumn), ident(singleColumn))
-	q := fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s)", ident(name), strings.Join(cols, ", "), quote(path))
-	var conds []string
-	for _, c := range d.RowFilter {
-		vals := make([]string, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = quote(v)
-		}
-		switch op := strings.ToLower(c.Op); op {
-		case "in", "not in":
-			conds = append(conds, fmt.Sprintf("%s %s (%s)", ident(c.Column), strings.ToUpper(op), strings.Join(vals, ", ")))
-		default:
-			conds = append(conds, fmt.Sprintf("%s %s %s", ident(c.Column), op, vals[0]))
-		}
+	from := "read_parquet(" + quote(path) + ")"
+	if f := d.filterSQL(); f != "" {
+		// Filtered before the masks: the conditions read the stored values.
+		from = "(SELECT * FROM " + from + " WHERE " + f + ")"
 	}
-	if len(conds) > 0 {
-		q += " WHERE " + strings.Join(conds, " AND ")
-	}
-	return q
+	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM %s", ident(name), strings.Join(cols, ", "), from)
 }
 
 func (s *session) close() {
