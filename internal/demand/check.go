@@ -240,13 +240,16 @@ func (s *Service) dataset(ctx context.Context, a agreement.Agreement, rule sandb
 		}
 		g.Columns = append(g.Columns, col)
 	}
+	if err := rowFilter(entry, in.RowFilter, &g, fmt.Sprintf("datasets[%d].row_filter", i)); err != nil {
+		return sd, g, err
+	}
 	if !entry.InScope {
 		return sd, g, errs.E(errs.Invalid, "datasets[%d].dataset: %s has left the authorized-operation scope of the catalog", i, entry.Name)
 	}
 	if entry.PrivacyUnit == "" {
 		return sd, g, errs.E(errs.Invalid, "datasets[%d].dataset: %s has no privacy-unit column in the catalog; its provider must name one before it can be granted", i, entry.Name)
 	}
-	if !slices.ContainsFunc(g.Columns, func(c sandbox.Column) bool { return c.Name == entry.PrivacyUnit }) {
+	if !hasField(g.Columns, entry.PrivacyUnit) {
 		pu, _ := entry.Field(entry.PrivacyUnit)
 		g.Columns = append(g.Columns, sandbox.Column{Name: pu.Name, Type: string(pu.Type), Role: sandbox.None})
 	}

@@ -9,6 +9,7 @@ import (
 	"shuyu/internal/errs"
 	"shuyu/internal/fsm"
 	"shuyu/internal/plan"
+	"shuyu/internal/sandbox"
 	"shuyu/internal/store"
 )
 
@@ -50,12 +51,16 @@ func (s *Service) File(ctx context.Context, p access.Principal, in Input) (Appli
 // detail is what the ledger keeps of a demand's request.
 func (s *Service) detail(a Application) map[string]any {
 	fields := map[string][]string{}
+	filters := map[string][]sandbox.Condition{}
 	for _, d := range a.Request.Datasets {
 		for _, f := range d.Fields {
 			fields[d.Dataset] = append(fields[d.Dataset], f.Name+":"+string(f.Role))
 		}
+		if len(d.RowFilter) > 0 {
+			filters[d.Dataset] = d.RowFilter
+		}
 	}
-	return map[string]any{"agreement_id": a.AgreementID, "operator_id": a.OperatorID, "round": a.Round, "title": a.Request.Title,
+	return map[string]any{"row_filters": filters, "agreement_id": a.AgreementID, "operator_id": a.OperatorID, "round": a.Round, "title": a.Request.Title,
 		"rule": a.Request.Rule, "k": a.Request.K, "dp": a.Request.DP, "fields": fields, "ends_on": a.Request.EndsOn, "due_at": a.DueAt}
 }
 

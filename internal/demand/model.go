@@ -39,6 +39,10 @@ type DatasetInput struct {
 	// Dataset is the entry's name or ID.
 	Dataset string       `json:"dataset"`
 	Fields  []FieldInput `json:"fields"`
+	// RowFilter, when given, limits the grant to the rows that meet every
+	// condition (a district, statuses, a period): the sandbox's views hold
+	// no other row. Checked at filing against the catalog's field types.
+	RowFilter []sandbox.Condition `json:"row_filter,omitempty"`
 }
 
 // FieldInput asks for one field with the role it would play in queries
@@ -132,12 +136,15 @@ type Grant struct {
 	EpsilonTotal float64        `json:"epsilon_total,omitempty"`
 	DeltaTotal   float64        `json:"delta_total,omitempty"`
 	Columns      []Column       `json:"columns"`
-	State        string         `json:"state"`
-	ExpiresAt    time.Time      `json:"expires_at"`
-	CreatedAt    time.Time      `json:"created_at"`
-	EndedAt      *time.Time     `json:"ended_at,omitempty"`
-	EndReason    string         `json:"end_reason,omitempty"`
-	Actions      []fsm.Action   `json:"actions"`
+	// RowFilters are the row filters of the datasets that have one, by
+	// dataset name: the grant sees only the rows that meet them.
+	RowFilters map[string][]sandbox.Condition `json:"row_filters,omitempty"`
+	State      string                         `json:"state"`
+	ExpiresAt  time.Time                      `json:"expires_at"`
+	CreatedAt  time.Time                      `json:"created_at"`
+	EndedAt    *time.Time                     `json:"ended_at,omitempty"`
+	EndReason  string                         `json:"end_reason,omitempty"`
+	Actions    []fsm.Action                   `json:"actions"`
 }
 
 // Held is a grant as the workspace needs it to run one query.

@@ -156,6 +156,12 @@ func scanGrant(row interface{ Scan(...any) error }) (grantRow, error) {
 	}
 	for _, d := range g.spec.Datasets {
 		g.Datasets = append(g.Datasets, d.Name)
+		if len(d.RowFilter) > 0 {
+			if g.RowFilters == nil {
+				g.RowFilters = map[string][]sandbox.Condition{}
+			}
+			g.RowFilters[d.Name] = d.RowFilter
+		}
 	}
 	if len(g.Datasets) > 0 {
 		g.Dataset = g.Datasets[0]
