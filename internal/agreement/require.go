@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"shuyu/internal/errs"
 	"shuyu/internal/store"
@@ -13,45 +14,78 @@ import (
 // RequireActive returns nil when operator operatorID holds an agreement
 // that is active and in its term at this instant and whose scope covers
 // every one of datasetIDs, and otherwise a forbidden error that names what
-// is not covered. The sandbox calls it on every query and the product
-// gateway on every call.
+// is not covered. The sandbox calls it on every query.
 //
 // It is one indexed query (agreements by operator and state, their scope by
 // primary key) and caches nothing: an exit commits the state change, and
-// the very next call in any process sharing the database is refused. The
+// the very next check in any process sharing the database is refused. The
 // term is checked too, so an agreement past its end is refused before the
 // expiry job runs.
 func (s *Service) RequireActive(ctx context.Context, operatorID string, datasetIDs []string) error {
-	return s.RequireActiveIn(ctx, s.db, operatorID, datasetIDs)
+	_, err := s.activeUntil(ctx, s.db, operatorID, datasetIDs)
+	return err
 }
 
 // RequireActiveIn is RequireActive inside a caller's transaction (q may be
 // a *store.Tx), for a check that must hold for what the transaction does.
 func (s *Service) RequireActiveIn(ctx context.Context, q store.Querier, operatorID string, datasetIDs []string) error {
+	_, err := s.activeUntil(ctx, q, operatorID, datasetIDs)
+	return err
+}
+
+// ActiveUntil is RequireActive that also says until when its answer holds
+// if nothing is committed meanwhile: the first instant one of datasetIDs
+// stops being covered, as the covering agreements' terms end. The product
+// gateway remembers the answer until then (or the next commit).
+func (s *Service) ActiveUntil(ctx context.Context, operatorID string, datasetIDs []string) (time.Time, error) {
+	return s.activeUntil(ctx, s.db, operatorID, datasetIDs)
+}
+
+func (s *Service) activeUntil(ctx context.Context, q store.Querier, operatorID string, datasetIDs []string) (time.Time, error) {
 	if len(datasetIDs) == 0 {
-		return errs.E(errs.Invalid, "agreement: name the datasets to check")
+		return time.Time{}, errs.E(errs.Invalid, "agreement: name the datasets to check")
 	}
 	args := []any{operatorID, string(Active), s.now()}
 	for _, id := range datasetIDs {
 		args = append(args, id)
 	}
-	covered, err := store.Strings(ctx, q, `SELECT DISTINCT d.dataset_id FROM agreements g JOIN agreement_datasets d ON d.agreement_id = g.id
+	rows, err := q.Query(ctx, `SELECT d.dataset_id, g.ends_at FROM agreements g JOIN agreement_datasets d ON d.agreement_id = g.id
 		WHERE g.operator_id = $1 AND g.state = $2 AND g.starts_at <= $3 AND g.ends_at > $3
 		AND d.dataset_id IN (`+store.Placeholders(4, len(datasetIDs))+`)`, args...)
 	if err != nil {
-		return fmt.Errorf("agreement: check the authorization of %s: %w", operatorID, err)
+		return time.Time{}, fmt.Errorf("agreement: check the authorization of %s: %w", operatorID, err)
+	}
+	defer rows.Close()
+	covered := map[string]time.Time{} // dataset → the latest end of an agreement covering it
+	for rows.Next() {
+		var id string
+		var ends time.Time
+		if err := rows.Scan(&id, &ends); err != nil {
+			return time.Time{}, fmt.Errorf("agreement: check the authorization of %s: %w", operatorID, err)
+		}
+		if ends.After(covered[id]) {
+			covered[id] = ends
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return time.Time{}, fmt.Errorf("agreement: check the authorization of %s: %w", operatorID, err)
 	}
 	var missing []string
+	var until time.Time
 	for _, id := range datasetIDs {
-		if !slices.Contains(covered, id) && !slices.Contains(missing, id) {
+		ends, ok := covered[id]
+		switch {
+		case !ok && !slices.Contains(missing, id):
 			missing = append(missing, id)
+		case ok && (until.IsZero() || ends.Before(until)):
+			until = ends
 		}
 	}
 	if len(missing) > 0 {
-		return errs.E(errs.Forbidden, "no active authorized-operation agreement of this operator covers %s: it ended, has not begun, or does not include it",
+		return time.Time{}, errs.E(errs.Forbidden, "no active authorized-operation agreement of this operator covers %s: it ended, has not begun, or does not include it",
 			strings.Join(missing, ", "))
 	}
-	return nil
+	return until.UTC(), nil
 }
 
 // LockIn locks agreement id inside tx until tx ends, for what is created

@@ -146,24 +146,34 @@ func (s *Service) RevokeAPIKey(ctx context.Context, p access.Principal, id strin
 	return k, err
 }
 
-// authenticateKey turns an API key into its organization's principal.
+// authenticateKey turns an API key into its organization's principal. A
+// key in force is remembered (see Service.keys); an unknown or revoked one
+// is not, so that made-up keys cannot fill the memo.
 func (s *Service) authenticateKey(ctx context.Context, token, addr string) (access.Principal, error) {
+	hash := hashToken(token)
+	if p, ok := s.keys.Get(string(hash)); ok {
+		p.Addr = addr
+		return p, nil
+	}
 	var (
 		p           access.Principal
 		kind, level string
 		orgDisabled bool
 		revoked     *time.Time
 	)
+	gen := s.db.Generation()
 	err := s.db.QueryRow(ctx, `SELECT k.id, k.revoked_at, o.id, o.name, o.kind, o.disabled, j.id, j.level
 		FROM api_keys k JOIN organizations o ON o.id = k.org_id JOIN jurisdictions j ON j.id = o.jurisdiction_id
-		WHERE k.key_hash = $1`, hashToken(token)).Scan(&p.APIKeyID, &revoked, &p.OrgID, &p.OrgName, &kind, &orgDisabled, &p.JurisdictionID, &level)
+		WHERE k.key_hash = $1`, hash).Scan(&p.APIKeyID, &revoked, &p.OrgID, &p.OrgName, &kind, &orgDisabled, &p.JurisdictionID, &level)
 	if store.IsNoRows(err) || (err == nil && (revoked != nil || orgDisabled)) {
 		return access.Principal{}, errs.E(errs.Unauthenticated, "the API key is unknown or revoked")
 	}
 	if err != nil {
 		return p, fmt.Errorf("identity: authenticate key: %w", err)
 	}
-	p.OrgKind, p.JurisdictionLevel, p.Addr = access.Kind(kind), access.Level(level), addr
+	p.OrgKind, p.JurisdictionLevel = access.Kind(kind), access.Level(level)
+	s.keys.Put(string(hash), gen, p, time.Time{})
+	p.Addr = addr
 	return p, nil
 }
 

@@ -51,12 +51,16 @@ type Service struct {
 	// dummyHash is checked when a login names no user, so that answering
 	// takes as long as for a real one and does not reveal which names exist.
 	dummyHash string
+	// keys keeps the principals of API keys by the key's hash, for the
+	// gateway's calls: forgotten at this process's next commit (a
+	// revocation, an organization disabled), kept store.MemoTTL at most.
+	keys *store.Memo[string, access.Principal]
 }
 
 // New returns the identity service over db, recording to l.
 func New(db *store.DB, l *ledger.Ledger, opts Options) *Service {
 	opts = opts.withDefaults()
-	s := &Service{db: db, ledger: l, hasher: newHasher(opts.Argon2), opts: opts}
+	s := &Service{db: db, ledger: l, hasher: newHasher(opts.Argon2), opts: opts, keys: store.NewMemo[string, access.Principal](db, 100_000)}
 	s.dummyHash, _ = s.hasher.hash(context.Background(), RandomPassword())
 	return s
 }

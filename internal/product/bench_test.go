@@ -17,8 +17,9 @@ import (
 
 // BenchmarkProductCall calls the demo product through the whole gateway
 // over loopback HTTP (key authentication, subscription and product state,
-// RequireActive, rate limit, quota, index, meter with its batched ledger
-// entries) from parallel clients, and reports calls/s and ratio-vs-bare:
+// the agreement's check, rate limit, quota, index, meter with its batched
+// ledger entries; the facts the checks read kept between commits as in
+// production) from parallel clients, and reports calls/s and ratio-vs-bare:
 // its rate divided by that of a bare net/http handler answering the same
 // JSON, measured in the same run with the same clients.
 func BenchmarkProductCall(b *testing.B) {

@@ -12,10 +12,9 @@ import (
 )
 
 // ExitHook ends the products that rest on an exiting agreement, in the
-// exit's transaction: from its commit every process's gateway refuses
-// their calls (each call reads the product's state and asks
-// RequireActive, uncached), and this process forgets their indexes at
-// once.
+// exit's transaction: from its commit this process's gateway refuses
+// their calls (the commit forgets every permit: see authorize) and
+// forgets their indexes, and another process's within store.MemoTTL.
 func (s *Service) ExitHook() agreement.Hook {
 	return func(ctx context.Context, tx *store.Tx, e agreement.Exit) ([]agreement.Deleted, error) {
 		prs, err := s.live(ctx, tx, e.AgreementID)
@@ -40,8 +39,8 @@ func (s *Service) ExitHook() agreement.Hook {
 // held back for later: a revoked or expired grant never runs again, so a
 // product on it could never be served again either; the operator
 // registers a new one on a new grant. As with an exit, the next call of
-// such a product in any process is refused (the gateway reads its state
-// per call) and this process forgets its index at once.
+// such a product in this process is refused (see authorize) and its index
+// forgotten at once; in another process within store.MemoTTL.
 func (s *Service) GrantEndHook() demand.GrantHook {
 	return func(ctx context.Context, tx *store.Tx, e demand.GrantEnd) error {
 		prs, err := s.live(ctx, tx, e.AgreementID)

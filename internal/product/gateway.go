@@ -10,15 +10,13 @@ import (
 	"shuyu/internal/access"
 	"shuyu/internal/cnid"
 	"shuyu/internal/errs"
-	"shuyu/internal/fsm"
 	"shuyu/internal/sandbox"
-	"shuyu/internal/store"
 )
 
 // served is what the gateway keeps of a published API product between
 // calls: its declaration, its index and the catalog entries its grant
-// reads (for agreement.RequireActive). Its state and version are read on
-// every call.
+// reads (for the agreement's check). Its state and version are checked by
+// authorize.
 type served struct {
 	pr       Product
 	ix       *sandbox.Index
@@ -28,48 +26,15 @@ type served struct {
 // Call answers an API key's call of product productID with params, the
 // JSON object of the declared parameter. In this order, each refusal
 // final: the key (authenticated by the caller, revoked keys never get
-// here), the key's scope, an approved subscription of its unit to the
-// product, the product published, the operator's agreement active over
-// the data (uncached: see RequireActive), the key's rate, the
-// subscription's monthly quota, the parameter's type and format. Then the
+// here), the call's permit (see authorize), the key's rate, the
+// parameter's type and format, the subscription's monthly quota. Then the
 // index answers and the call is metered.
 func (s *Service) Call(ctx context.Context, p access.Principal, productID string, params json.RawMessage) (map[string]any, error) {
 	if err := access.Check(p, access.ProductCall, access.Resource{OrgID: p.OrgID}); err != nil {
 		return nil, err
 	}
-	var sub struct {
-		id            string
-		quota         int64
-		state, pstate string
-		operatorID    string
-		version       int
-	}
-	err := s.db.QueryRow(ctx, `SELECT s.id, s.quota_per_month, s.state, p.state, p.operator_id, p.version FROM product_subscriptions s
-		JOIN products p ON p.id = s.product_id WHERE s.product_id = $1 AND s.app_unit_id = $2`, productID, p.OrgID).
-		Scan(&sub.id, &sub.quota, &sub.state, &sub.pstate, &sub.operatorID, &sub.version)
-	if err != nil && !store.IsNoRows(err) {
-		return nil, err
-	}
-	if store.IsNoRows(err) || fsm.State(sub.state) != Approved {
-		return nil, errs.E(errs.Forbidden, "your unit holds no approved subscription to product %s: apply for it, or it was refused or ended", productID)
-	}
-	if err := s.inScope(ctx, p.APIKeyID, sub.id); err != nil {
-		return nil, err
-	}
-	if fsm.State(sub.pstate) != Published {
-		s.drop(productID)
-		return nil, errs.E(errs.Forbidden, "product %s is %s: it answers no calls", productID, sub.pstate)
-	}
-	sv, err := s.serve(ctx, productID)
-	if err == nil && sv.pr.Version != sub.version {
-		// Changed and approved again in another process: this one's copy is old.
-		s.drop(productID)
-		sv, err = s.serve(ctx, productID)
-	}
+	pm, sv, err := s.authorize(ctx, p, productID)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.agreements.RequireActive(ctx, sub.operatorID, sv.datasets); err != nil {
 		return nil, err
 	}
 	now := s.db.Now()
@@ -80,15 +45,15 @@ func (s *Service) Call(ctx context.Context, p access.Principal, productID string
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.meter.admit(ctx, sub.id, sub.quota, now)
+	ok, err := s.meter.admit(ctx, pm.sub, pm.quota, now)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, errs.E(errs.Forbidden, "quota: your subscription's %d calls of this month are used; the operator may raise it", sub.quota)
+		return nil, errs.E(errs.Forbidden, "quota: your subscription's %d calls of this month are used; the operator may raise it", pm.quota)
 	}
 	row, found := sv.ix.Lookup(value)
-	c := call{At: now, SubscriptionID: sub.id, APIKeyID: p.APIKeyID, ProductID: productID}
+	c := call{At: now, SubscriptionID: pm.sub, APIKeyID: p.APIKeyID, ProductID: productID}
 	out := map[string]any{sv.pr.API.Param.Name: value, "found": found}
 	if found {
 		c.Records = 1

@@ -32,8 +32,8 @@ func TestGrantEndStopsProducts(t *testing.T) {
 			env := apptest.NewWithClock(t, d, clock)
 			listID, _ := listGrant(t, env)
 			shortID := shortGrant(t, env, listID)
-			onList, listKey := servedProduct(t, env, listID, "撤销授权核验（测试）")
-			onShort, shortKey := servedProduct(t, env, shortID, "到期授权核验（测试）")
+			onList, listKey := servedProduct(t, env, listID, "撤销授权核验（测试）", 0)
+			onShort, shortKey := servedProduct(t, env, shortID, "到期授权核验（测试）", 0)
 			call := func(pr product.Product, key string) (int, []byte) {
 				var v product.View
 				env.Call(t, "GET", "/api/v1/products/"+pr.ID, env.Login(t, "appunit"), nil, &v)
@@ -107,8 +107,9 @@ func shortGrant(t *testing.T, env *apptest.Env, listID string) string {
 }
 
 // servedProduct registers, publishes and subscribes the tax-credit check on
-// grant grantID, and returns it with an API key of the application unit.
-func servedProduct(t *testing.T, env *apptest.Env, grantID, name string) (product.Product, string) {
+// grant grantID, with a monthly quota (0: the default), and returns it with
+// an API key of the application unit.
+func servedProduct(t *testing.T, env *apptest.Env, grantID, name string, quota int64) (product.Product, string) {
 	t.Helper()
 	ctx := context.Background()
 	in := product.Input{}
@@ -128,7 +129,7 @@ func servedProduct(t *testing.T, env *apptest.Env, grantID, name string) (produc
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.App.Products.Decide(ctx, principal(t, env, "operator"), sub.ID, product.Grant, product.DecideInput{Comment: "同意"}); err != nil {
+	if _, err := env.App.Products.Decide(ctx, principal(t, env, "operator"), sub.ID, product.Grant, product.DecideInput{Comment: "同意", QuotaPerMonth: quota}); err != nil {
 		t.Fatal(err)
 	}
 	_, secret, err := env.App.Products.CreateKey(ctx, principal(t, env, "appunit"), name, []string{sub.ID})

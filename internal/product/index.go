@@ -33,15 +33,21 @@ func (s *Service) drop(id string) {
 	s.mu.Unlock()
 }
 
+// kept returns what this process keeps of API product id, or nil.
+func (s *Service) kept(id string) *served {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.served[id]
+}
+
 // serve returns API product id's declaration and index, building them on
 // first use in this process (another process may have published it). Its
 // state is the caller's to check: a change or an end in this process
-// drops what is kept here, and the gateway reads the state on every call,
-// which covers other processes.
+// drops what is kept here, and authorize reads the state again after any
+// commit here and at least every store.MemoTTL, which covers other
+// processes.
 func (s *Service) serve(ctx context.Context, id string) (*served, error) {
-	s.mu.Lock()
-	sv := s.served[id]
-	s.mu.Unlock()
+	sv := s.kept(id)
 	if sv != nil {
 		return sv, nil
 	}

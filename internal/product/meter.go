@@ -27,14 +27,21 @@ type call struct {
 // close, into product_usage and product_call_batches with one ledger entry
 // per batch carrying the SHA-256 of the batch's records: the batch is
 // verifiable against the ledger, and a call costs no transaction.
+//
+// Quotas count per subscription and month the calls in the database (of
+// every process sharing it, read on first use and again after each flush
+// of the subscription's calls) plus this process's calls not yet flushed:
+// processes see each other's calls one flush late, so N processes may
+// together let through up to N-1 flushes' worth (FlushCalls, or FlushEvery
+// of calls) over a quota.
 type meter struct {
 	s     *Service
 	max   int
 	mu    sync.Mutex
 	batch []call
-	// used counts calls per subscription and month (flushed and pending),
-	// for quotas; loaded from the database on first use.
-	used map[string]int64
+	// flushed and pending count calls per subscription and month ("sub/month").
+	flushed map[string]int64
+	pending map[string]int64
 
 	flushMu sync.Mutex
 	stop    chan struct{}
@@ -42,7 +49,7 @@ type meter struct {
 }
 
 func newMeter(s *Service, max int, every time.Duration) *meter {
-	m := &meter{s: s, max: max, used: map[string]int64{}, stop: make(chan struct{}), done: make(chan struct{})}
+	m := &meter{s: s, max: max, flushed: map[string]int64{}, pending: map[string]int64{}, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(m.done)
 		t := time.NewTicker(every)
@@ -64,33 +71,41 @@ func newMeter(s *Service, max int, every time.Duration) *meter {
 // month is the Asia/Shanghai month of t, as billing counts it.
 func month(t time.Time) string { return calendar.DateOf(t).String()[:7] }
 
+// usageKey is the quota counters' key of subscription sub in month.
+func usageKey(sub, month string) string { return sub + "/" + month }
+
 // admit counts a call of subscription sub against its monthly quota and
-// says whether it is within it.
+// says whether it is within it. An admitted call is one the caller meters.
 func (m *meter) admit(ctx context.Context, sub string, quota int64, now time.Time) (bool, error) {
-	key := sub + "/" + month(now)
+	key := usageKey(sub, month(now))
 	m.mu.Lock()
-	n, ok := m.used[key]
+	_, ok := m.flushed[key]
 	m.mu.Unlock()
 	if !ok {
-		var flushed int64
-		err := m.s.db.QueryRow(ctx, `SELECT COALESCE(SUM(calls), 0) FROM product_usage WHERE subscription_id = $1 AND month = $2`, sub, month(now)).Scan(&flushed)
+		n, err := m.stored(ctx, sub, month(now))
 		if err != nil {
 			return false, err
 		}
 		m.mu.Lock()
-		if _, ok := m.used[key]; !ok {
-			m.used[key] = flushed
+		if _, ok := m.flushed[key]; !ok {
+			m.flushed[key] = n
 		}
-		n = m.used[key]
 		m.mu.Unlock()
 	}
-	if n >= quota {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.flushed[key]+m.pending[key] >= quota {
 		return false, nil
 	}
-	m.mu.Lock()
-	m.used[key]++
-	m.mu.Unlock()
+	m.pending[key]++
 	return true, nil
+}
+
+// stored returns the calls of subscription sub in month in the database.
+func (m *meter) stored(ctx context.Context, sub, month string) (int64, error) {
+	var n int64
+	err := m.s.db.QueryRow(ctx, `SELECT COALESCE(SUM(calls), 0) FROM product_usage WHERE subscription_id = $1 AND month = $2`, sub, month).Scan(&n)
+	return n, err
 }
 
 // add records a call; a full batch is flushed in the background.
@@ -121,13 +136,32 @@ func (m *meter) flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	err := m.write(ctx, batch)
-	if err != nil {
+	if err := m.write(ctx, batch); err != nil {
 		m.mu.Lock()
 		m.batch = append(batch, m.batch...)
 		m.mu.Unlock()
+		return err
 	}
-	return err
+	// The batch's calls move from pending to flushed, and flushed takes in
+	// what other processes flushed meanwhile.
+	written := map[[2]string]int64{}
+	for _, c := range batch {
+		written[[2]string{c.SubscriptionID, month(c.At)}]++
+	}
+	for k, n := range written {
+		total, err := m.stored(ctx, k[0], k[1])
+		m.mu.Lock()
+		key := usageKey(k[0], k[1])
+		m.pending[key] -= n
+		if err == nil {
+			m.flushed[key] = total
+		} else {
+			// Counted again from the database on the next call.
+			delete(m.flushed, key)
+		}
+		m.mu.Unlock()
+	}
+	return nil
 }
 
 func (m *meter) write(ctx context.Context, batch []call) error {
@@ -146,6 +180,8 @@ func (m *meter) write(ctx context.Context, batch []call) error {
 	}
 	id := store.NewID()
 	return m.s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Usage and the ledger are no facts the gateway's memos keep.
+		tx.Unwatched()
 		for k, v := range counts {
 			if _, err := tx.Exec(ctx, `INSERT INTO product_usage (subscription_id, api_key_id, month, calls, records) VALUES ($1, $2, $3, $4, $5)
 				ON CONFLICT (subscription_id, api_key_id, month) DO UPDATE SET calls = product_usage.calls + excluded.calls,

@@ -29,7 +29,7 @@ type Releases interface {
 // Agreements is what products need of agreements: *agreement.Service.
 type Agreements interface {
 	Lookup(ctx context.Context, id string) (agreement.Agreement, error)
-	RequireActive(ctx context.Context, operatorID string, datasetIDs []string) error
+	ActiveUntil(ctx context.Context, operatorID string, datasetIDs []string) (time.Time, error)
 }
 
 // Indexer builds API products' indexes inside the domain: *sandbox.Sandbox.
@@ -52,8 +52,10 @@ type Service struct {
 	mu     sync.Mutex
 	served map[string]*served // API products' declarations and indexes, by ID
 	scopes sync.Map           // API key ID → its scope, fixed at the key's creation
-	limits *limiter
-	meter  *meter
+	// permits remembers which key may call which product: see authorize.
+	permits *store.Memo[permitKey, permit]
+	limits  *limiter
+	meter   *meter
 }
 
 // Options tune the gateway.
@@ -87,7 +89,8 @@ func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, ags Agreements, 
 		o.Log = slog.Default()
 	}
 	s := &Service{db: db, ledger: l, ids: ids, agreements: ags, grants: grants, releases: rel, indexer: ix, log: o.Log,
-		served: map[string]*served{}, limits: newLimiter(o.RatePerSecond, o.Burst)}
+		served: map[string]*served{}, limits: newLimiter(o.RatePerSecond, o.Burst),
+		permits: store.NewMemo[permitKey, permit](db, 100_000)}
 	s.meter = newMeter(s, o.FlushCalls, o.FlushEvery)
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +38,9 @@ type DB struct {
 	Now func() time.Time
 	// where describes the database for messages, without credentials.
 	where string
+	// gen counts the write transactions committed through this handle:
+	// see Generation.
+	gen atomic.Uint64
 }
 
 // Querier is what both a DB (reads) and a Tx offer.

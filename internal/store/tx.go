@@ -12,6 +12,8 @@ import (
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+	// unwatched: see Unwatched.
+	unwatched bool
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil and
@@ -36,6 +38,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if !tx.unwatched {
+		db.gen.Add(1)
 	}
 	return nil
 }
