@@ -28,6 +28,7 @@ type options struct {
 	secureCookies           bool
 	logFormat, logLevel     string
 	maxUpload, engineMemory string
+	domainEngine, domainDB  string
 	sourceKey               string
 	pullAllow               []string
 	pullTimeout             time.Duration
@@ -83,6 +84,8 @@ func serveFlags(fs *pflag.FlagSet, o *options) {
 func domainFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringVar(&o.maxUpload, "max-upload", "2GiB", "largest data file accepted, in bytes or with a unit (512MiB, 2GiB, 5GB)")
 	fs.StringVar(&o.engineMemory, "engine-memory", "1GiB", "memory limit of the data engine (DuckDB); beyond it, it spills to disk inside --data")
+	fs.StringVar(&o.domainEngine, "domain-engine", "duckdb", "where versions are kept and sandbox queries run: duckdb (Parquet files, an embedded engine per grant) or postgres (also a table per version in the shuyu_domain schema; queries under a role per grant)")
+	fs.StringVar(&o.domainDB, "domain-db", "", "PostgreSQL URL of the postgres domain engine's data database (default --db)")
 }
 
 // fromEnvironment sets every flag not given on the command line from
@@ -145,6 +148,7 @@ func (o *options) domainConfig(cfg *app.Config) error {
 		}
 		cfg.MaxUploadBytes = int64(n)
 	}
+	cfg.DomainEngine, cfg.DomainDB = o.domainEngine, o.domainDB
 	if o.engineMemory != "" {
 		n, err := humanize.ParseBytes(o.engineMemory)
 		if err != nil || n < 64<<20 {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"shuyu/internal/agreement"
 	"shuyu/internal/billing"
 	"shuyu/internal/calendar"
@@ -69,6 +71,8 @@ type App struct {
 	// API gateway and its meter.
 	Products *product.Service
 	Web      *web.Server
+	// domainPool is the data database of the postgres engine, or nil.
+	domainPool *pgxpool.Pool
 	// agreements is evaluation's view of the agreement service: set its
 	// svc once that is built (and give that service
 	// Options.RectificationFailed = Evaluation.RectificationFailed).
@@ -129,9 +133,16 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 			return nil, err
 		}
 	}
-	dom, err := domain.Open(ctx, filepath.Join(cfg.DataDir, "domain"), db, led,
-		domain.Limits{MaxSourceBytes: cfg.MaxUploadBytes, Memory: cfg.EngineMemory})
+	pool, err := openDomainPool(ctx, cfg)
 	if err != nil {
+		return nil, err
+	}
+	dom, err := domain.Open(ctx, filepath.Join(cfg.DataDir, "domain"), db, led,
+		domain.Limits{MaxSourceBytes: cfg.MaxUploadBytes, Memory: cfg.EngineMemory, Tables: domainTables(pool)})
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
 		return nil, err
 	}
 	ident := identity.New(db, led, identity.Options{Argon2: cfg.Argon2})
@@ -145,7 +156,7 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	// touches it (Options.Changed).
 	in := inbox.New(db, inbox.Options{Every: cfg.InboxEvery, Log: cfg.Log})
 	qual := quality.New(db, led, ident, cat, dom, cal, quality.Options{AnswerDays: cfg.TicketAnswerDays, Log: cfg.Log, Changed: in.Touch})
-	a := &App{Config: cfg, DB: db, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom, Quality: qual, Inbox: in,
+	a := &App{Config: cfg, DB: db, domainPool: pool, Ledger: led, Identity: ident, Calendar: cal, Catalog: cat, Domain: dom, Quality: qual, Inbox: in,
 		Ingest: ingest.New(cat, dom, ident, ingest.Options{DB: db, Ledger: led, Sealer: sealer,
 			PullAllow: cfg.PullAllow, PullTimeout: cfg.PullTimeout, Log: cfg.Log, AfterVersion: qual.AssessLater})}
 	if a.Evaluation, a.agreements, err = oversight(ctx, cfg, db, led, ident, cal, in, qual); err != nil {
@@ -173,7 +184,11 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 func (a *App) Close() error {
 	a.Quality.Wait() // assessments still running need the engine
 	// The meter's last batch goes to the database before it closes.
-	return errors.Join(a.Products.Close(), a.Sandbox.Close(), a.Domain.Close(), a.DB.Close())
+	err := errors.Join(a.Products.Close(), a.Sandbox.Close(), a.Domain.Close(), a.DB.Close())
+	if a.domainPool != nil {
+		a.domainPool.Close()
+	}
+	return err
 }
 
 // Serve listens on the configured address until ctx ends, then shuts down

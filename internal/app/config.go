@@ -39,6 +39,12 @@ type Config struct {
 	// EngineMemory is the data engine's memory limit (e.g. "1GB"); beyond it
 	// the engine spills to disk inside the data directory.
 	EngineMemory string
+	// DomainEngine is where versions are kept and queries run: duckdb
+	// (default) or postgres (server mode; see EnginePostgres).
+	DomainEngine string
+	// DomainDB is the postgres:// URL of the postgres engine's data
+	// database; default DB, in its own schemas.
+	DomainDB string
 	// SourceKey is the file of the key that seals source databases' DSNs.
 	// Default DataDir/source-key; every serve process needs the same file.
 	SourceKey string
@@ -148,6 +154,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.DemandReviewDays < 1 || c.DemandReviewDays > 60 {
 		return c, fmt.Errorf("demand review days: %d; give 1 to 60 working days (default %d)", c.DemandReviewDays, demand.ReviewDays)
+	}
+	if _, err := c.domainDB(); err != nil {
+		return c, err
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()

@@ -12,7 +12,9 @@ import (
 // service and registers its exit hook (pending releases voided, the
 // grants' engines closed).
 func (a *App) openWorkspace(ctx context.Context) error {
-	sb, err := sandbox.Open(ctx, workspace.SandboxConfig(a.DB, a.Domain.Dir()))
+	cfg := workspace.SandboxConfig(a.DB, a.Domain.Dir())
+	cfg.Postgres = sandboxPostgres(a.domainPool, a.Domain)
+	sb, err := sandbox.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}

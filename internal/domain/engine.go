@@ -25,6 +25,8 @@ type Limits struct {
 	Memory string
 	// Threads DuckDB may use; default the number of CPUs.
 	Threads int
+	// Tables, when set, keeps every version as a PostgreSQL table too.
+	Tables *Tables
 }
 
 func (l Limits) withDefaults() Limits {
@@ -47,6 +49,7 @@ type Domain struct {
 	ledger *ledger.Ledger
 	duck   *sql.DB
 	limits Limits
+	tables *Tables
 	// lockFile holds a shared lock on the directory while the process runs.
 	lockFile *os.File
 	// spill is this process's own directory for the engine's temporary
@@ -58,7 +61,12 @@ type Domain struct {
 // Open opens the domain under dir (created 0700), with its own DuckDB
 // engine, and clears what an interrupted write left behind.
 func Open(ctx context.Context, dir string, db *store.DB, l *ledger.Ledger, limits Limits) (*Domain, error) {
-	d := &Domain{dir: dir, db: db, ledger: l, limits: limits.withDefaults()}
+	d := &Domain{dir: dir, db: db, ledger: l, limits: limits.withDefaults(), tables: limits.Tables}
+	if d.tables != nil {
+		if err := d.tables.Open(ctx); err != nil {
+			return nil, err
+		}
+	}
 	d.spill = filepath.Join(d.spillDir(), store.NewID())
 	for _, sub := range []string{d.tmpDir(), d.spill, d.datasetsDir()} {
 		if err := os.MkdirAll(sub, 0o700); err != nil {

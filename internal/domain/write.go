@@ -81,6 +81,12 @@ func (d *Domain) Store(ctx context.Context, by ledger.Actor, in Input) (Version,
 		return v, fmt.Errorf("domain: keep version: %w", err)
 	}
 	syncDir(filepath.Dir(final))
+	if d.tables != nil {
+		if err := d.tables.Load(ctx, d.duck, v.ID, final, v.Columns); err != nil {
+			os.Remove(final)
+			return v, fmt.Errorf("domain: load version into PostgreSQL: %w", err)
+		}
+	}
 	columns, _ := json.Marshal(v.Columns)
 	err = d.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM dataset_versions WHERE dataset_id = $1`, v.DatasetID).Scan(&v.Seq); err != nil {
@@ -104,6 +110,9 @@ func (d *Domain) Store(ctx context.Context, by ledger.Actor, in Input) (Version,
 	})
 	if err != nil {
 		os.Remove(final)
+		if d.tables != nil {
+			d.tables.drop(context.Background(), v.ID)
+		}
 		if errs.CodeOf(err) != errs.Internal {
 			return v, err
 		}

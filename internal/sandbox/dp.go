@@ -24,6 +24,15 @@ type dpPlan struct {
 	// threshold is the least noisy unit count of a released group.
 	threshold int64
 	salt      int64
+	// hash renders a salted hash of the group keys in the engine's
+	// dialect: the order in which a unit's groups are kept.
+	hash func(keys string, salt int64) string
+}
+
+func duckHash(keys string, salt int64) string { return fmt.Sprintf("hash(%s, %d)", keys, salt) }
+
+func pgHash(keys string, salt int64) string {
+	return fmt.Sprintf("hashtextextended(CAST(ROW(%s) AS text), %d)", keys, salt)
 }
 
 // quantity is one noised integer per group.
@@ -71,7 +80,7 @@ func (a *analyzer) checkDP() error {
 // planDP builds the dp plan of the (only) aggregation, whose inner
 // statement has been split off. epsilon is what the query spends.
 func planDP(g *Grant, agg *aggNode, epsilon float64) (*dpPlan, error) {
-	p := &dpPlan{agg: agg, salt: randomInt63()}
+	p := &dpPlan{agg: agg, salt: randomInt63(), hash: duckHash}
 	spec := g.DP
 	cost := CostOf(epsilon, spec.QueryDelta)
 	if cost.MicroEpsilon <= 0 {
@@ -121,7 +130,7 @@ func planDP(g *Grant, agg *aggNode, epsilon float64) (*dpPlan, error) {
 				continue
 			}
 			n := add(fmt.Sprintf("__shuyu_c%d", m), rows*groups)
-			p.outputs = append(p.outputs, fmt.Sprintf("CAST(t.__shuyu_s%d + %s AS DOUBLE) / greatest(1, t.__shuyu_c%d + %s)", m, z(s), m, z(n)))
+			p.outputs = append(p.outputs, fmt.Sprintf("CAST(t.__shuyu_s%d + %s AS double precision) / greatest(1, t.__shuyu_c%d + %s)", m, z(s), m, z(n)))
 		}
 	}
 	p.cost = cost
@@ -189,10 +198,10 @@ func (p *dpPlan) exactSQL(rowsSQL string, g *Grant) string {
 	}
 	return fmt.Sprintf(`WITH __shuyu_r AS (%s),
 __shuyu_p AS (SELECT %s__shuyu_unit, count(*) AS __shuyu_rows%s FROM __shuyu_r GROUP BY %s__shuyu_unit),
-__shuyu_b AS (SELECT *, row_number() OVER (PARTITION BY __shuyu_unit ORDER BY hash(%s, %d)) AS __shuyu_rank FROM __shuyu_p)
+__shuyu_b AS (SELECT *, row_number() OVER (PARTITION BY __shuyu_unit ORDER BY %s) AS __shuyu_rank FROM __shuyu_p)
 SELECT row_number() OVER () AS __shuyu_row, %scount(*) AS __shuyu_n, CAST(sum(least(__shuyu_rows, %d)) AS BIGINT) AS __shuyu_rows%s
 FROM __shuyu_b WHERE __shuyu_rank <= %d%s`,
-		rowsSQL, kc, extra(perUnit), kc, hashKeys, p.salt, kc, spec.rowsPerUnit(), extra(bounded), spec.groupsPerUnit(), groupBy(k))
+		rowsSQL, kc, extra(perUnit), kc, p.hash(hashKeys, p.salt), kc, spec.rowsPerUnit(), extra(bounded), spec.groupsPerUnit(), groupBy(k))
 }
 
 // rowsNode is the row-level statement the exact quantities are computed

@@ -60,6 +60,9 @@ func theWorld(t testing.TB) *world {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if sharedPG != nil {
+		sharedPG.close()
+	}
 	if shared != nil {
 		shared.sb.Close()
 		os.RemoveAll(shared.dir)

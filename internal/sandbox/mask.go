@@ -100,6 +100,17 @@ func (m Mask) sql(x string) string {
 	return x
 }
 
+// pgSQL renders the mask in PostgreSQL's dialect: as sql, but for the
+// address, matched with PostgreSQL's regular expressions (the pattern is
+// within what both engines read alike).
+func (m Mask) pgSQL(x string) string {
+	if m.Kind == MaskAddress {
+		return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN NULL WHEN %[1]s ~ %[2]s THEN (regexp_match(%[1]s, %[2]s))[1] ELSE '***' END",
+			x, quote(districtPattern))
+	}
+	return m.sql(x)
+}
+
 // quote renders s as an SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 

@@ -71,6 +71,9 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 		if p.dp, err = planDP(g, a.aggs[0], eps); err != nil {
 			return nil, err
 		}
+		if s.cfg.Postgres != nil {
+			p.dp.hash = pgHash
+		}
 		sel := a.aggs[0].sel
 		sel["where_clause"] = nil
 		sel["from_table"] = baseTable(noisedName(a.aggs[0]), groupAlias)
@@ -93,7 +96,7 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 			tryCasts(t)
 		}
 	}
-	texts, err := s.parser.render(ctx, trees...)
+	texts, err := s.render(ctx, trees)
 	if err != nil {
 		return nil, err
 	}
@@ -121,3 +124,18 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 }
 
 func noisedName(agg *aggNode) string { return agg.temp + "_noised" }
+
+// render renders the analyzed trees in the dialect of the engine.
+func (s *Sandbox) render(ctx context.Context, trees []node) ([]string, error) {
+	if s.cfg.Postgres == nil {
+		return s.parser.render(ctx, trees...)
+	}
+	out := make([]string, len(trees))
+	for i, t := range trees {
+		var err error
+		if out[i], err = renderPG(t); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

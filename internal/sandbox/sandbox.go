@@ -30,6 +30,9 @@ type Config struct {
 	// Random is the source of noise; crypto/rand when nil. Tests may give a
 	// deterministic one.
 	Random io.Reader
+	// Postgres, when set, runs queries on PostgreSQL (server mode) rather
+	// than on an embedded DuckDB per grant.
+	Postgres *Postgres
 }
 
 // Sandbox runs analysts' queries inside the domain.
@@ -61,6 +64,11 @@ func Open(ctx context.Context, cfg Config) (*Sandbox, error) {
 	}
 	if cfg.Random == nil {
 		cfg.Random = rand.Reader
+	}
+	if cfg.Postgres != nil {
+		if err := openPostgres(ctx, cfg.Postgres); err != nil {
+			return nil, err
+		}
 	}
 	p, err := openParser(ctx)
 	if err != nil {
@@ -99,6 +107,11 @@ func (s *Sandbox) Forget(grantID string) {
 		sess.mu.Lock()
 		sess.close()
 		sess.mu.Unlock()
+	}
+	if s.cfg.Postgres != nil {
+		// Best effort: a grant that ended cannot query anyway (its caller
+		// checks), and the next Forget or change of the grant drops again.
+		s.cfg.Postgres.dropGrant(context.Background(), grantID)
 	}
 }
 
@@ -230,6 +243,9 @@ func (s *Sandbox) prepareAll(ctx context.Context, g *Grant) (map[string]prepared
 			}
 			s.files[d.Version.ID] = f
 		}
+		if s.cfg.Postgres != nil {
+			f.Multi = "" // PostgreSQL counts distinct units itself
+		}
 		out[d.Name] = f
 	}
 	return out, nil
@@ -249,7 +265,16 @@ func (s *Sandbox) session(ctx context.Context, g *Grant, files map[string]prepar
 		sess.close()
 		sess.mu.Unlock()
 	}
-	sess, err := openSession(ctx, g, files, filepath.Join(s.cfg.Dir, "sandbox", "spill"))
+	var sess *session
+	var err error
+	if s.cfg.Postgres != nil {
+		var pg *pgGrant
+		if pg, err = openPGGrant(ctx, s.cfg.Postgres, g); err == nil {
+			sess = &session{key: key, pg: pg}
+		}
+	} else {
+		sess, err = openSession(ctx, g, files, filepath.Join(s.cfg.Dir, "sandbox", "spill"))
+	}
 	if err != nil {
 		return nil, errs.Wrap(err, "the grant's engine could not start")
 	}
@@ -268,20 +293,20 @@ const heldGroups = 10_000
 func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans *Answer) error {
 	held, unknown := 0, false
 	defer func() {
-		if !unknown && held <= heldGroups {
+		if !unknown && held <= heldGroups && sess.pg == nil {
 			return
 		}
 		for _, ap := range p.aggs {
-			sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+ident(ap.node.temp))
+			sess.drop(ap.node.temp)
 			if p.dp != nil {
-				sess.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+ident(noisedName(ap.node)))
+				sess.drop(noisedName(ap.node))
 			}
 		}
 	}()
 	var fresh []*UnitSet
 	for _, ap := range p.aggs {
 		unknown = true // until the groups are read
-		if err := sess.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(ap.node.temp)+" AS "+ap.inner); err != nil {
+		if err := sess.materialize(ctx, ap.node.temp, ap.inner); err != nil {
 			return err
 		}
 		if p.dp != nil {
@@ -445,7 +470,7 @@ func (s *Sandbox) noise(ctx context.Context, sess *session, p *dpPlan, exact, no
 			noise = append(noise, z)
 		}
 	}
-	return len(rows), sess.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(noised)+" AS "+p.noisedSQL(ident(exact), released, noise))
+	return len(rows), sess.materialize(ctx, noised, p.noisedSQL(ident(exact), released, noise))
 }
 
 func toInt(v any) int64 {

@@ -34,6 +34,9 @@ type session struct {
 	key     string // fingerprint of the grant the views were built from
 	threads int
 	spill   string
+	// pg is the grant's schema and role when the engine is PostgreSQL;
+	// then db and conn are nil.
+	pg *pgGrant
 }
 
 // fingerprint identifies what a grant's views show.
@@ -75,10 +78,10 @@ func openSession(ctx context.Context, g *Grant, files map[string]prepared, spill
 	var paths []string
 	for _, d := range g.Datasets {
 		f := files[d.Name]
-		stmts = append(stmts, viewSQL(viewPrefix+d.Name, d, f.Path))
+		stmts = append(stmts, "CREATE VIEW "+ident(viewPrefix+d.Name)+" AS "+viewSQL(d, parquet(f.Path), Mask.sql))
 		paths = append(paths, quote(f.Path))
 		if f.Multi != "" {
-			stmts = append(stmts, viewSQL(multiPrefix+d.Name, d, f.Multi))
+			stmts = append(stmts, "CREATE VIEW "+ident(multiPrefix+d.Name)+" AS "+viewSQL(d, parquet(f.Multi), Mask.sql))
 			paths = append(paths, quote(f.Multi))
 		}
 	}
@@ -96,27 +99,32 @@ func openSession(ctx context.Context, g *Grant, files map[string]prepared, spill
 	return s, nil
 }
 
-// viewSQL is a view of one dataset of a grant: all its rows, or (the
-// multi view) those whose unit has other rows too, with the same columns,
-// masks and row filter.
-func viewSQL(name string, d Dataset, path string) string {
+func parquet(path string) string { return "read_parquet(" + quote(path) + ")" }
+
+// viewSQL is the query of a view of one dataset of a grant over from (the
+// version's rows, or, for the multi view, those whose unit has other rows
+// too): granted columns with their masks (in the engine's dialect), and
+// the row filter.
+func viewSQL(d Dataset, from string, mask func(Mask, string) string) string {
 	var cols []string
 	for _, c := range d.Columns {
 		if c.Role == None {
 			continue
 		}
-		cols = append(cols, c.Mask.sql(ident(c.Name))+" AS "+ident(c.Name))
+		cols = append(cols, mask(c.Mask, ident(c.Name))+" AS "+ident(c.Name))
 	}
 	cols = append(cols, ident(puColumn), ident(singleColumn))
-	from := "read_parquet(" + quote(path) + ")"
 	if f := d.filterSQL(); f != "" {
 		// Filtered before the masks: the conditions read the stored values.
-		from = "(SELECT * FROM " + from + " WHERE " + f + ")"
+		from = "(SELECT * FROM " + from + " WHERE " + f + ") AS " + ident(reserved+"_rows")
 	}
-	return fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM %s", ident(name), strings.Join(cols, ", "), from)
+	return fmt.Sprintf("SELECT %s FROM %s", strings.Join(cols, ", "), from)
 }
 
 func (s *session) close() {
+	if s.pg != nil {
+		return // the grant's schema stays until the grant changes or ends
+	}
 	if s.conn != nil {
 		s.conn.Close()
 	}
@@ -137,8 +145,30 @@ func (s *session) exec(ctx context.Context, stmt string) error {
 	return nil
 }
 
+// materialize makes the result of a statement of the sandbox's own making
+// a table that later statements of the query read.
+func (s *session) materialize(ctx context.Context, name, stmt string) error {
+	if s.pg != nil {
+		s.pg.materialize(name, stmt)
+		return nil
+	}
+	return s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(name)+" AS "+stmt)
+}
+
+// drop forgets a materialized table.
+func (s *session) drop(name string) {
+	if s.pg != nil {
+		s.pg.drop(name)
+		return
+	}
+	s.conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+ident(name))
+}
+
 // query runs a statement and scans at most limit rows (limit < 0: all).
 func (s *session) query(ctx context.Context, stmt string, limit int) ([]string, [][]any, error) {
+	if s.pg != nil {
+		return s.pg.query(ctx, stmt, limit)
+	}
 	p, err := s.bind(ctx, stmt)
 	if err != nil {
 		return nil, nil, err
@@ -154,6 +184,10 @@ func (s *session) query(ctx context.Context, stmt string, limit int) ([]string, 
 // read runs a statement over the sandbox's own temporary tables, which
 // has nothing of the analyst's to bind: any error is a runtime error.
 func (s *session) read(ctx context.Context, stmt string) ([][]any, error) {
+	if s.pg != nil {
+		_, out, err := s.pg.query(ctx, stmt, -1)
+		return out, err
+	}
 	rows, err := s.conn.QueryContext(ctx, stmt)
 	if err != nil {
 		return nil, engineError(ctx, err)
