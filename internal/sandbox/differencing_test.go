@@ -33,8 +33,9 @@ func (w *world) loner(t *testing.T) (string, string) {
 	return district, birth.Format(time.DateOnly)
 }
 
-func TestDifferencing(t *testing.T) {
-	w := theWorld(t)
+func TestDifferencing(t *testing.T) { engines(t, testDifferencing) }
+
+func testDifferencing(t *testing.T, w *world) {
 	district, birth := w.loner(t)
 	one := fmt.Sprintf(`district = '%s' AND birth_date = DATE '%s'`, district, birth)
 	// two birth dates with exactly one person each, for the overlapping filters
