@@ -46,11 +46,20 @@ type scopeField struct {
 	Err                  string
 }
 
-// scopeDataset is a dataset of the agreement's scope with its fields.
+// scopeDataset is a dataset of the agreement's scope with its fields and
+// the rows of its row filter (those asked for, and blank ones to add more).
 type scopeDataset struct {
 	Name, Title, Provider string
 	Fields                []scopeField
+	Filter                []filterRow
 }
+
+// filterRow is one condition of a row filter as the form holds it: the
+// values comma-separated.
+type filterRow struct{ Column, Op, Values string }
+
+// blankFilterRows are offered below a dataset's conditions.
+const blankFilterRows = 2
 
 // demandFormPage is the filing or resubmission page.
 type demandFormPage struct {
@@ -65,6 +74,7 @@ type demandFormPage struct {
 	Rules                                    []sandbox.Rule
 	Roles                                    []sandbox.Role
 	Masks                                    []sandbox.MaskKind
+	Ops                                      []string
 	Action                                   string
 }
 
@@ -77,7 +87,7 @@ func (c *console) demandAgreements(ctx context.Context, p access.Principal) ([]a
 // newDemandPage builds the form for agreement id (the first active one when
 // empty) with in as typed.
 func (c *console) newDemandPage(ctx context.Context, p access.Principal, id string, in demand.Input) (demandFormPage, error) {
-	page := demandFormPage{In: in, Rules: demandRules, Roles: demandRoles, Masks: demandMasks, Action: "/console/demands/new"}
+	page := demandFormPage{In: in, Rules: demandRules, Roles: demandRoles, Masks: demandMasks, Ops: sandbox.Ops, Action: "/console/demands/new"}
 	ags, err := c.demandAgreements(ctx, p)
 	if err != nil {
 		return page, err
@@ -112,7 +122,13 @@ func (c *console) fillScope(ctx context.Context, p access.Principal, page *deman
 		for _, x := range page.In.Datasets {
 			if x.Dataset == entry.Name || x.Dataset == entry.ID {
 				asked = x.Fields
+				for _, c := range x.RowFilter {
+					sd.Filter = append(sd.Filter, filterRow{Column: c.Column, Op: c.Op, Values: strings.Join(c.Values, ", ")})
+				}
 			}
+		}
+		for range blankFilterRows {
+			sd.Filter = append(sd.Filter, filterRow{})
 		}
 		for _, f := range entry.Fields {
 			sf := scopeField{Field: f, Key: entry.Name + "." + f.Name}
@@ -175,11 +191,34 @@ func demandInputFrom(r *http.Request, scope []scopeDataset) (demand.Input, error
 				in.DP.Bounds[f.Name] = b
 			}
 		}
-		if len(di.Fields) > 0 {
+		di.RowFilter = filterFrom(r, d)
+		if len(di.Fields) > 0 || len(di.RowFilter) > 0 {
 			in.Datasets = append(in.Datasets, di)
 		}
 	}
 	return in, err
+}
+
+// filterFrom reads the row filter of dataset d: the rows drawn (d.Filter)
+// whose column is chosen, values split at commas (, or ，). The service
+// checks the rest.
+func filterFrom(r *http.Request, d scopeDataset) []sandbox.Condition {
+	var out []sandbox.Condition
+	for i := range d.Filter {
+		key := "rf." + d.Name + "." + strconv.Itoa(i) + "."
+		col := formValue(r, key+"column")
+		if col == "" {
+			continue
+		}
+		c := sandbox.Condition{Column: col, Op: formValue(r, key+"op")}
+		for _, v := range strings.FieldsFunc(formValue(r, key+"values"), func(r rune) bool { return r == ',' || r == '，' }) {
+			if v = strings.TrimSpace(v); v != "" {
+				c.Values = append(c.Values, v)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // fieldRef finds "datasets[i].fields[j]" at the start of a service message.
@@ -264,7 +303,7 @@ func (c *console) resubmitPage(ctx context.Context, p access.Principal, id strin
 		return demandFormPage{}, err
 	}
 	page := demandFormPage{Demand: &a, Agreements: []agreement.Agreement{ag}, Agreement: ag.ID, In: a.Request, Rules: demandRules,
-		Roles: demandRoles, Masks: demandMasks, Action: "/console/demands/" + a.ID + "/resubmit"}
+		Roles: demandRoles, Masks: demandMasks, Ops: sandbox.Ops, Action: "/console/demands/" + a.ID + "/resubmit"}
 	return page, c.fillScope(ctx, p, &page, ag)
 }
 

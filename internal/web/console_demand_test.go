@@ -26,6 +26,7 @@ func demandForm(agreementID, title string) url.Values {
 
 var hiddenAgreement = regexp.MustCompile(`name="agreement_id" value="([^"]+)"`)
 var demandLink = regexp.MustCompile(`^/console/demands/([^/]+)$`)
+var grantLink = regexp.MustCompile(`href="(/console/grants/[^"]+)" data-test="demand-grant"`)
 
 // TestDemandPages files a demand through the console, sends it back,
 // resubmits it and has every party approve it; the wrong roles are
@@ -73,11 +74,25 @@ func TestDemandPages(t *testing.T) {
 		}
 		wantPage(t, "the returned demand", analyst.get(page), http.StatusOK, `data-state="returned"`, "请补充性别字段的必要性", `data-test="demand-resubmit"`)
 		wantPage(t, "the resubmission form", analyst.get(page+"/resubmit"), http.StatusOK, `value="参保结构"`, "按区县、性别统计参保人数")
+		// Resubmitted with a row filter: a wrong value is refused naming it,
+		// kept in the form; the right one is shown to the reviewers.
 		again := demandForm(agreementID, "参保结构（修改）")
+		again.Set("rf.social_insurance.0.column", "district")
+		again.Set("rf.social_insurance.0.op", "in")
+		again.Set("rf.social_insurance.0.values", "奎文区，潍城区")
+		again.Set("rf.social_insurance.1.column", "birth_date")
+		again.Set("rf.social_insurance.1.op", "between")
+		again.Set("rf.social_insurance.1.values", "1970-01-01, 1989-13-31")
+		a = analyst.submit(page+"/resubmit", page+"/resubmit", again)
+		wantPage(t, "a row filter with a wrong date", a, http.StatusBadRequest, `row_filter[1].values[1]: &#34;1989-13-31&#34; is not a date`,
+			`value="1970-01-01, 1989-13-31"`, `<option value="district" selected>`)
+		again.Set("rf.social_insurance.1.values", "1970-01-01, 1989-12-31")
 		if a = analyst.submit(page+"/resubmit", page+"/resubmit", again); a.status != http.StatusSeeOther {
 			t.Fatalf("resubmit: %d\n%.2000s", a.status, a.body)
 		}
 		wantPage(t, "round 2", analyst.get(page), http.StatusOK, `data-state="reviewing"`, "第 2 轮")
+		wantPage(t, "the row filter before a reviewer", hrss.get(page), http.StatusOK, `data-test="demand-row-filter"`,
+			"district ∈ {奎文区, 潍城区}", "1970-01-01 ≤ birth_date ≤ 1989-12-31")
 
 		// Every party approves; the last approval creates the grant.
 		for _, who := range []string{"provider-hrss", "bureau"} {
@@ -86,7 +101,14 @@ func TestDemandPages(t *testing.T) {
 				t.Fatalf("%s approves: %d\n%.3000s", who, a.status, a.body)
 			}
 		}
-		wantPage(t, "the approved demand", analyst.get(page), http.StatusOK, `data-state="approved"`, `data-test="demand-grant"`)
+		approved := analyst.get(page)
+		wantPage(t, "the approved demand", approved, http.StatusOK, `data-state="approved"`, `data-test="demand-grant"`)
+		g := grantLink.FindStringSubmatch(approved.body)
+		if g == nil {
+			t.Fatalf("no link to the grant:\n%.3000s", approved.body)
+		}
+		wantPage(t, "the grant's schema with its row filter", analyst.get(g[1]), http.StatusOK, `data-test="row-filters"`,
+			`<li data-dataset="social_insurance"><code>social_insurance</code>: <code>district ∈ {奎文区, 潍城区}</code> ∧ <code>1970-01-01 ≤ birth_date ≤ 1989-12-31</code>`)
 
 		analyst.get("/lang?to=en&back=/")
 		en := analyst.get(page)

@@ -19,7 +19,8 @@ var anyIDNumber = regexp.MustCompile(`\b[0-9]{6}(?:[0-9]{8}|\*{8})[0-9]{3}[0-9X]
 var releaseRow = regexp.MustCompile(`data-release="([^"]+)"`)
 
 // TestWorkspacePages runs the workspace through the console: the schema,
-// an answered and a refused query, the Art. 30 gate shown and enforced, the
+// an answered and a refused query, the Art. 30 gate shown, enforced and in
+// the history, the
 // dp budget going down, and a review result requested, released by the
 // unit's reviewer and downloaded; the wrong roles are refused.
 func TestWorkspacePages(t *testing.T) {
@@ -50,6 +51,7 @@ func TestWorkspacePages(t *testing.T) {
 		analyst2 := consoleLogin(t, env, "analyst2")
 		wantPage(t, "analyst2's workspace", analyst2.get(ws), http.StatusOK, `data-test="art30-block"`, "岗前安全培训记录", "保密协议", "data-submit-key disabled")
 		wantPage(t, "analyst2 runs anyway", run(analyst2, aggregate, "SELECT COUNT(*) AS n FROM social_insurance"), http.StatusForbidden, "Art. 30")
+		wantPage(t, "the refusal at the gate in the history", analyst.get(ws), http.StatusOK, `data-test="broke">art30<`, "analyst2")
 		analyst2.get("/lang?to=en&back=/")
 		wantPage(t, "analyst2 in English", analyst2.get(ws), http.StatusOK, "You may not run queries in the sandbox yet", "the confidentiality agreement")
 

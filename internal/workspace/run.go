@@ -23,49 +23,49 @@ type Answer struct {
 // Run runs sql in grant grantID for p, in this order: p is an analyst of
 // the grant's operator; p's Art. 30 records are on file; the grant is
 // active and in its term; the agreement covers its datasets now; then the
-// sandbox's pipeline. The query, answered or refused by the sandbox, is
-// recorded in the history and the ledger (hashes and counts, never a
-// value) in one transaction; an answered aggregate or dp query is
-// released with it, other results stay in the domain.
+// sandbox's pipeline. The query, answered or refused — by the gate before
+// the sandbox or by the sandbox — is recorded in the grant's history and
+// the ledger (hashes and counts, never a value) in one transaction; an
+// answered aggregate or dp query is released with it, other results stay
+// in the domain.
 func (s *Service) Run(ctx context.Context, p access.Principal, grantID, sql string) (Answer, error) {
 	if !access.Permits(p, access.WorkspaceQuery) {
 		return Answer{}, access.Check(p, access.WorkspaceQuery, access.Resource{})
 	}
-	// The person first: without the Art. 30 records no grant is looked at.
+	// The person first: without the Art. 30 records no grant is looked at
+	// (the refusal is recorded in the grant's history only if it is one of
+	// p's operator's, and says the same either way).
 	if err := s.trained(ctx, p); err != nil {
+		if h, herr := s.held(ctx, p, grantID, access.WorkspaceQuery); h.OperatorID != "" && !errs.Is(herr, errs.Forbidden) {
+			return Answer{}, s.refused(ctx, p, h, sql, "art30", err)
+		}
 		return Answer{}, err
 	}
 	h, err := s.held(ctx, p, grantID, access.WorkspaceQuery)
 	if err != nil {
+		if h.OperatorID != "" && !errs.Is(err, errs.Forbidden) { // p's operator's grant, which cannot run
+			return Answer{}, s.refused(ctx, p, h, sql, "grant", err)
+		}
 		return Answer{}, err
 	}
 	if err := s.usable(ctx, h); err != nil {
-		return Answer{}, err
+		return Answer{}, s.refused(ctx, p, h, sql, "grant", err)
 	}
 	// A text the sandbox would not parse is refused before it is kept: the
 	// history and the ledger are no place for a megabyte of anything.
 	if len(sql) > sandbox.MaxSQL {
 		e := errs.E(errs.Invalid, "sql: %d KiB; the sandbox parses at most %d KiB of query text: shorten the query", len(sql)>>10, sandbox.MaxSQL>>10)
 		e.Details = map[string]any{"rule": "parse"}
-		return Answer{}, e
+		return Answer{}, s.refused(ctx, p, h, sql, "parse", e)
 	}
 	ans, qerr := s.sandbox.Query(ctx, h.Spec, sandbox.Request{SQL: sql})
-	q := Query{GrantID: h.ID, UserID: p.UserID, Username: p.Username, Rule: h.Spec.Rule, SQL: sql, SQLSHA256: hashText(sql)}
 	if qerr != nil {
-		code := errs.CodeOf(qerr)
-		if code == errs.Internal || code == errs.Unavailable || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return Answer{}, qerr // not the analyst's doing: nothing to keep
 		}
-		q.ID, q.Status, q.Broke = store.NewID(), Refused, sandbox.RuleOf(qerr)
-		if q.Broke == "runtime" {
-			q.Status = Failed
-		}
-		_, q.Message, _ = errs.Public(qerr)
-		if err := s.record(ctx, p, h, &q, nil); err != nil {
-			return Answer{}, err
-		}
-		return Answer{}, qerr
+		return Answer{}, s.refused(ctx, p, h, sql, sandbox.RuleOf(qerr), qerr)
 	}
+	q := Query{GrantID: h.ID, UserID: p.UserID, Username: p.Username, Rule: h.Spec.Rule, SQL: sql, SQLSHA256: hashText(sql)}
 	rec := ans.Record
 	q.ID, q.Status, q.Rows, q.Suppressed = ans.QueryID, Answered, rec.Rows, rec.Suppressed
 	q.MicroEpsilon, q.FemtoDelta, q.ResultSHA256 = rec.MicroEpsilon, rec.FemtoDelta, rec.ResultSHA256
@@ -116,7 +116,7 @@ func (s *Service) record(ctx context.Context, p access.Principal, h Held, q *Que
 		detail := map[string]any{"grant_id": h.ID, "agreement_id": h.AgreementID, "rule": q.Rule, "status": q.Status,
 			"sql_sha256": q.SQLSHA256, "rows": q.Rows, "suppressed": q.Suppressed}
 		if q.Broke != "" {
-			detail["broke"] = q.Broke
+			detail["code"], detail["broke"] = q.Code, q.Broke
 		}
 		if q.MicroEpsilon > 0 || q.FemtoDelta > 0 {
 			detail["micro_epsilon"], detail["femto_delta"] = q.MicroEpsilon, q.FemtoDelta
@@ -136,6 +136,31 @@ func (s *Service) record(ctx context.Context, p access.Principal, h Held, q *Que
 		}
 		return s.ledger.Append(ctx, tx, recs...)
 	})
+}
+
+// refused records query sql of p in grant h, refused with err for
+// breaking rule broke (a sandbox rule, or art30, grant or parse at the
+// gate), and returns err. What is not the analyst's doing (an internal or
+// unavailable engine) is not kept, nor a text longer than the sandbox
+// parses (only its hash). The message is the one the analyst sees, which
+// never carries a private value.
+func (s *Service) refused(ctx context.Context, p access.Principal, h Held, sql, broke string, err error) error {
+	code, msg, _ := errs.Public(err)
+	if code == errs.Internal || code == errs.Unavailable {
+		return err
+	}
+	q := Query{ID: store.NewID(), GrantID: h.ID, UserID: p.UserID, Username: p.Username, Rule: h.Spec.Rule, SQL: sql, SQLSHA256: hashText(sql),
+		Status: Refused, Code: string(code), Broke: broke, Message: msg}
+	if len(sql) > sandbox.MaxSQL {
+		q.SQL = ""
+	}
+	if broke == "runtime" {
+		q.Status = Failed
+	}
+	if rerr := s.record(ctx, p, h, &q, nil); rerr != nil {
+		return rerr
+	}
+	return err
 }
 
 func hashText(s string) string {
