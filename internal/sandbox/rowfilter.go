@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,8 +86,11 @@ func (c Condition) Check(typ string) (Condition, error) {
 func canonical(typ, v string) (string, error) {
 	switch typ {
 	case "text":
-		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) || utf8.RuneCountInString(v) > 200 {
-			return "", fmt.Errorf("a text value is valid UTF-8 without NUL, at most 200 characters")
+		// No backslash: a PostgreSQL server with standard_conforming_strings
+		// off would read one as an escape inside the quoted literal.
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) ||
+			utf8.RuneCountInString(v) > 200 {
+			return "", fmt.Errorf("a text value is valid UTF-8 without backslashes or control characters, at most 200 characters")
 		}
 		return v, nil
 	case "integer":

@@ -58,8 +58,9 @@ func insideUnsuppressed(t *testing.T, a Answer) {
 // held only the rows inside the filter — counts, suppressed groups, a date
 // range — and the differencing defence works on those rows: a total, then
 // the total less one person of the district, is refused.
-func TestRowFilterAnswers(t *testing.T) {
-	w := theWorld(t)
+func TestRowFilterAnswers(t *testing.T) { engines(t, testRowFilterAnswers) }
+
+func testRowFilterAnswers(t *testing.T, w *world) {
 	g := w.filteredGrant(w.aggregateGrant())
 	var people int64
 	w.raw(t, `SELECT count(*) FROM read_parquet(%s) WHERE district = '奎文区'`, &people)
@@ -124,7 +125,8 @@ func TestRowFilterChecked(t *testing.T) {
 		{"date", Condition{Op: "between", Values: []string{"2021-01-01"}}, "between takes two values"},
 		{"text", Condition{Op: "=", Values: []string{"a", "b"}}, "= takes one value"},
 		{"text", Condition{Op: "in"}, "in takes 1 to 100 values"},
-		{"text", Condition{Op: "=", Values: []string{"a\x00"}}, "without NUL"},
+		{"text", Condition{Op: "=", Values: []string{"a\x00"}}, "without backslashes or control characters"},
+		{"text", Condition{Op: "=", Values: []string{`x\' OR true --`}}, "without backslashes"},
 	} {
 		n, err := c.cond.Check(c.typ)
 		got := strings.Join(n.Values, "|")
