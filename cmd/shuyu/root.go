@@ -32,6 +32,7 @@ type options struct {
 	sourceKey               string
 	pullAllow               []string
 	pullTimeout             time.Duration
+	callsPerSecond          float64
 	procedure               *procedure
 }
 
@@ -75,6 +76,7 @@ func serveFlags(fs *pflag.FlagSet, o *options) {
 	fs.BoolVar(&o.secureCookies, "secure-cookies", false, "mark console cookies Secure (serve behind HTTPS)")
 	fs.StringSliceVar(&o.pullAllow, "pull-allow", nil, "network (CIDR or address) source databases of scheduled pulls may be in (repeatable; default: any but this machine and link-local addresses)")
 	fs.DurationVar(&o.pullTimeout, "pull-timeout", 30*time.Minute, "time limit of one scheduled pull and of each statement on the source")
+	fs.Float64Var(&o.callsPerSecond, "calls-per-second", 200, "product calls a second each API key may make at the gateway, in this process (its burst is twice that)")
 	domainFlags(fs, o)
 	procedureFlags(fs, o)
 }
@@ -114,7 +116,11 @@ func (o *options) config() (app.Config, error) {
 	}
 	cfg := app.Config{DataDir: o.dataDir, DB: o.db, Addr: o.addr, LedgerSuite: o.ledgerCrypto, LedgerKey: o.ledgerKey,
 		Origin: o.origin, Retention: o.retention, CalendarFile: o.calendar, SecureCookies: o.secureCookies, Log: log, Version: version,
-		SourceKey: o.sourceKey, PullTimeout: o.pullTimeout}
+		SourceKey: o.sourceKey, PullTimeout: o.pullTimeout, CallsPerSecond: o.callsPerSecond}
+	// Zero is the commands' without the flag: the app's default.
+	if o.callsPerSecond < 0 || math.IsInf(o.callsPerSecond, 0) || math.IsNaN(o.callsPerSecond) {
+		return cfg, fmt.Errorf("--calls-per-second %g: want the calls a second each API key may make at the gateway, a number above 0 (0 or unset: 200)", o.callsPerSecond)
+	}
 	if err := o.domainConfig(&cfg); err != nil {
 		return cfg, err
 	}
