@@ -44,7 +44,7 @@ func (s *Server) workspaceRoutes() []route {
 			summary: "Run one SELECT in a grant (analysts with Art. 30 records, while the agreement is active); aggregate and dp answers are released with the answer, review results stay in the domain; a refused query is 4xx with the rule it broke",
 			action:  access.WorkspaceQuery, in: queryRequest{}, out: workspace.Answer{}, handle: s.runQuery},
 		{method: "GET", path: "/api/v1/grants/{id}/queries", tag: "workspace",
-			summary: "The grant's query history, newest first: status, the rule a refused query broke, rows, suppressed groups, ε spent, the hash of the answer",
+			summary: "The grant's query history, newest first: status, the code and rule of a refusal (at the gate before the sandbox, too: art30, grant, parse), rows, suppressed groups, ε spent, the hash of the answer",
 			action:  access.WorkspaceRead, query: pageQuery, out: List[workspace.Query]{}, handle: s.queryHistory},
 		{method: "POST", path: "/api/v1/queries/{id}/release", tag: "releases",
 			summary: "Ask that the kept result of a review or list query leave the domain; a reviewer of the implementing unit decides",
