@@ -73,6 +73,12 @@ var legitimate = []struct {
 	// review
 	{Review, "review a detailed cut", `SELECT district, birth_date, monthly_base_yuan FROM social_insurance WHERE monthly_base_yuan > 20000 ORDER BY monthly_base_yuan DESC`},
 	{Review, "review with a subquery", `SELECT district, count(*) FROM social_insurance WHERE monthly_base_yuan > (SELECT avg(monthly_base_yuan) FROM social_insurance) GROUP BY district`},
+	// row-filtered grants (filteredGrant: 奎文区; enterprises 存续 or 在业 since 2000)
+	{withRowFilter, "filtered: average base by gender", `SELECT gender, count(*) AS n, avg(monthly_base_yuan) AS avg_base FROM social_insurance GROUP BY gender`},
+	{withRowFilter, "filtered: insured by employer industry (join)", `SELECT e.industry, count(*) AS insured FROM social_insurance s JOIN enterprise_registry e ON s.employer_uscc = e.uscc GROUP BY e.industry ORDER BY insured DESC`},
+	{withRowFilter, "filtered: percent of total by birth decade", `SELECT date_trunc('decade', birth_date) AS decade, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct FROM social_insurance GROUP BY decade`},
+	{dpWithRowFilter, "filtered dp: count by gender", `SELECT gender, count(*) AS n FROM social_insurance GROUP BY gender`},
+	{listWithRowFilter, "filtered list: enterprises by status", `SELECT name, status, district FROM enterprise_registry ORDER BY name LIMIT 20`},
 }
 
 func TestLegitimateQueries(t *testing.T) { engines(t, testLegitimateQueries) }
@@ -82,18 +88,7 @@ func testLegitimateQueries(t *testing.T, w *world) {
 	for _, c := range legitimate {
 		counts[c.rule]++
 		t.Run(string(c.rule)+"/"+c.name, func(t *testing.T) {
-			var g Grant
-			switch c.rule {
-			case Aggregate:
-				g = w.aggregateGrant()
-			case List:
-				g = w.listGrant()
-			case DP:
-				g = w.dpGrant()
-			case Review:
-				g = w.reviewGrant()
-			}
-			ans, err := w.ask(t, g, c.sql)
+			ans, err := w.ask(t, w.grantFor(c.rule), c.sql)
 			if w.sb.cfg.Postgres != nil && strings.Contains(c.sql, "QUALIFY") {
 				// PostgreSQL has no QUALIFY: refused, not guessed.
 				if RuleOf(err) != "engine" {
