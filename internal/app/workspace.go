@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 
+	"shuyu/internal/demand"
 	"shuyu/internal/sandbox"
+	"shuyu/internal/store"
 	"shuyu/internal/workspace"
 )
 
@@ -21,5 +23,12 @@ func (a *App) openWorkspace(ctx context.Context) error {
 	a.Sandbox = sb
 	a.Workspace = workspace.New(a.DB, a.Ledger, a.Identity, a.Agreements, sb, a.Demands, a.Domain.Dir())
 	a.Agreements.OnExit(a.Workspace.ExitHook())
+	// A grant that ends has its engine closed at once (on PostgreSQL, its
+	// views and role dropped); should the ending not commit, its next query
+	// opens them again.
+	a.Demands.OnGrantEnd(func(_ context.Context, _ *store.Tx, e demand.GrantEnd) error {
+		sb.Forget(e.GrantID)
+		return nil
+	})
 	return nil
 }

@@ -19,6 +19,10 @@ import (
 // fixture is a domain over a database holding one dataset row, enough for
 // versions to refer to.
 func fixture(t *testing.T, db *store.DB) *Domain {
+	return fixtureWith(t, db, Limits{Memory: "256MB", Threads: 1})
+}
+
+func fixtureWith(t *testing.T, db *store.DB, limits Limits) *Domain {
 	t.Helper()
 	ctx := context.Background()
 	key, _, err := ledger.LoadOrCreateKey(filepath.Join(t.TempDir(), "k.pem"), ledger.SuiteEd25519)
@@ -45,7 +49,7 @@ func fixture(t *testing.T, db *store.DB) *Domain {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := Open(ctx, t.TempDir(), db, led, Limits{Memory: "256MB", Threads: 1})
+	d, err := Open(ctx, t.TempDir(), db, led, limits)
 	if err != nil {
 		t.Fatal(err)
 	}

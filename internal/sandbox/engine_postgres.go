@@ -132,10 +132,11 @@ type pgGrant struct {
 
 type pgTemp struct{ name, stmt string }
 
-// name is the schema and role of a grant. Roles are the cluster's: the
-// prepared schema's name is in the hash, so that sandboxes over different
-// schemas (tests, deployments sharing a server) never share one.
-func (pg *Postgres) name(grantID string) string {
+// RoleOf is the name of the schema and role of a grant (an operator's
+// view of the database). Roles are the cluster's: the prepared schema's
+// name is in the hash, so that sandboxes over different schemas (tests,
+// deployments sharing a server) never share one.
+func (pg *Postgres) RoleOf(grantID string) string {
 	h := sha256.Sum256([]byte(pg.schema() + "\x00" + grantID))
 	return "shuyu_g_" + hex.EncodeToString(h[:12])
 }
@@ -150,7 +151,7 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant) (*pgGrant, error) 
 		}
 		tables[d.Name] = t
 	}
-	s := &pgGrant{pg: pg, name: pg.name(g.ID), limits: g.Limits.withDefaults()}
+	s := &pgGrant{pg: pg, name: pg.RoleOf(g.ID), limits: g.Limits.withDefaults()}
 	n := ident(s.name)
 	err := pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
 		var role bool
@@ -184,12 +185,12 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant) (*pgGrant, error) 
 
 // dropGrant removes a grant's views and role.
 func (pg *Postgres) dropGrant(ctx context.Context, grantID string) error {
-	n := ident(pg.name(grantID))
+	n := ident(pg.RoleOf(grantID))
 	return pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
 		for _, stmt := range []string{"SELECT pg_advisory_xact_lock(hashtext($1))", "DROP SCHEMA IF EXISTS " + n + " CASCADE", "DROP ROLE IF EXISTS " + n} {
 			var args []any
 			if strings.Contains(stmt, "$1") {
-				args = []any{pg.name(grantID)}
+				args = []any{pg.RoleOf(grantID)}
 			}
 			if _, err := tx.Exec(ctx, stmt, args...); err != nil {
 				return err

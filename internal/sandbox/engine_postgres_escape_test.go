@@ -67,7 +67,7 @@ func TestPostgresEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := strings.NewReplacer("{domain}", ident(w.tables.Schema), "{version}", ident("v1-social_insurance"),
-		"{prepared}", ident(w.pg.Schema), "{pversion}", ident("p_v1-social_insurance"), "{probe}", probe, "{other}", ident(w.pg.name(other.ID)))
+		"{prepared}", ident(w.pg.Schema), "{pversion}", ident("p_v1-social_insurance"), "{probe}", probe, "{other}", ident(w.pg.RoleOf(other.ID)))
 	for _, c := range pgEscapes {
 		t.Run(c.name, func(t *testing.T) {
 			if _, err := w.ask(t, g, c.query); err == nil {
@@ -167,7 +167,7 @@ func TestPostgresOneStatement(t *testing.T) {
 		t.Fatal("two statements ran as one")
 	}
 	_, rows, err := sess.pg.query(ctx, "SELECT current_user", -1)
-	if err != nil || rows[0][0] != w.pg.name(g.ID) {
+	if err != nil || rows[0][0] != w.pg.RoleOf(g.ID) {
 		t.Fatalf("a statement runs as %v (%v), want the grant's role", rows, err)
 	}
 }
