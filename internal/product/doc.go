@@ -13,8 +13,10 @@
 // dataset, and this package never touches a raw row. A product ends
 // (deregistered, by the platform) in the transaction that ends what it
 // rests on: its agreement's exit (ExitHook) or the revocation or expiry of
-// a grant it draws on (GrantEndHook); the gateway reads the product's
-// state on every call, so the next call is refused.
+// a grant it draws on (GrantEndHook); the gateway remembers what its
+// checks read only until this process's next commit (store.Memo), so the
+// next call here is refused, and one in another process within
+// store.MemoTTL (permit.go).
 //
 // Every call is counted; the counts and the hash of each batch of call
 // records go to the database and the ledger together, by count or by time

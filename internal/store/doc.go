@@ -4,7 +4,9 @@
 // for both: `$1` placeholders, a few type names, and migrations recorded by
 // package and name.
 //
-// It owns the connection pools, transactions and the migration runner. It
+// It owns the connection pools, transactions, the migration runner and
+// Memo, a hot path's cache of what the database says that forgets at the
+// process's next commit (memo.go). It
 // never knows a feature's tables: each feature package brings its own
 // migrations and SQL. It never touches the data plane (raw data lives only in
 // package domain).
