@@ -38,7 +38,7 @@ func TestPostgresDomainEngine(t *testing.T) {
 	rows.Close()
 	t.Cleanup(func() {
 		for _, v := range versions {
-			db.Exec(`DROP TABLE IF EXISTS shuyu_domain."` + v + `", shuyu_sandbox."p_` + v + `" CASCADE`)
+			db.Exec(`DROP TABLE IF EXISTS shuyu_domain."` + v + `", shuyu_sandbox."p_` + v + `", shuyu_sandbox."m_` + v + `" CASCADE`)
 		}
 	})
 	var tables int

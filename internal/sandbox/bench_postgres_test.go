@@ -6,61 +6,69 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"shuyu/internal/demo"
+	"shuyu/internal/domain"
 	"shuyu/internal/store/storetest"
 )
 
-// benchPostgres loads the rows of a Parquet file of social_insurance into a
-// table of a fresh schema of the test database (SHUYU_TEST_POSTGRES) with
-// COPY, and returns a function running query (which names the table
-// social_insurance) there, or nil when no database is given. The schema is
-// dropped when the benchmark ends.
-func benchPostgres(b *testing.B, duck *sql.DB, parquet, query string) func() {
+// benchPostgres loads social_insurance's version file into a table of a
+// fresh schema of the test database (SHUYU_TEST_POSTGRES), as the domain
+// loads versions, and returns two functions: raw runs query (which names
+// the table social_insurance) on that table directly, pipeline runs it in
+// grant g on a sandbox with the PostgreSQL engine. Both are nil when no
+// database is given. Everything made is dropped when the benchmark ends.
+func benchPostgres(b *testing.B, w *world, duck *sql.DB, g Grant, query string) (raw, pipeline func()) {
 	dsn := os.Getenv(storetest.EnvPostgres)
 	if dsn == "" {
 		b.Log(storetest.EnvPostgres + " is not set: no PostgreSQL comparison")
-		return nil
+		return nil, nil
 	}
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
+	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
 		b.Fatalf("%s: %v", storetest.EnvPostgres, err)
 	}
 	nonce := make([]byte, 6)
 	rand.Read(nonce)
-	schema := "bench_" + hex.EncodeToString(nonce)
+	tables := &domain.Tables{Pool: pool, Schema: "bench_" + hex.EncodeToString(nonce)}
+	pg := &Postgres{Pool: pool, Schema: "bench_sandbox_" + hex.EncodeToString(nonce),
+		Table: func(_ context.Context, v Version) (string, error) { return tables.Name(v.ID), nil }}
+	var sb *Sandbox
 	b.Cleanup(func() {
-		conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(context.Background())
+		if sb != nil {
+			sb.Close()
+		}
+		pg.dropGrant(context.Background(), g.ID)
+		pool.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+ident(pg.Schema)+" CASCADE")
+		pool.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+ident(tables.Schema)+" CASCADE")
+		pool.Close()
 	})
-	for _, stmt := range []string{
-		"CREATE SCHEMA " + schema,
-		"SET search_path = " + schema,
-		`CREATE TABLE social_insurance (id_number text, name text, gender text, birth_date date, district text,
-			employer_uscc text, insured_since date, monthly_base_yuan bigint)`,
-	} {
-		if _, err := conn.Exec(ctx, stmt); err != nil {
-			b.Fatal(err)
+	if err := tables.Open(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var cols []domain.Column
+	for _, d := range demo.Datasets(0.001) {
+		if d.Name == "social_insurance" {
+			for _, f := range d.Fields {
+				cols = append(cols, domain.Column{Name: f.Name, Type: f.Type})
+			}
 		}
 	}
-	cols := []string{"id_number", "name", "gender", "birth_date", "district", "employer_uscc", "insured_since", "monthly_base_yuan"}
-	rows, err := duck.Query(`SELECT id_number, name, gender, birth_date, district, employer_uscc, insured_since, monthly_base_yuan FROM read_parquet(` +
-		quote(parquet) + `)`)
-	if err != nil {
+	v := w.version("social_insurance")
+	if err := tables.Load(ctx, duck, v.ID, v.Path, cols); err != nil {
 		b.Fatal(err)
 	}
-	defer rows.Close()
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"social_insurance"}, cols, &copySource{rows: rows, n: len(cols)}); err != nil {
+	if sb, err = Open(ctx, Config{Dir: w.dir + "/domain", Postgres: pg}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, "ANALYZE social_insurance"); err != nil {
-		b.Fatal(err)
-	}
-	return func() {
-		rs, err := conn.Query(ctx, query)
+	rawQ := strings.Replace(query, "FROM social_insurance", "FROM "+tables.Name(v.ID), 1)
+	raw = func() {
+		rs, err := pool.Query(ctx, rawQ)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -70,34 +78,10 @@ func benchPostgres(b *testing.B, duck *sql.DB, parquet, query string) func() {
 			b.Fatal(rs.Err())
 		}
 	}
-}
-
-// copySource feeds COPY from the rows of a DuckDB query.
-type copySource struct {
-	rows *sql.Rows
-	n    int
-	vals []any
-	err  error
-}
-
-func (c *copySource) Next() bool {
-	if !c.rows.Next() {
-		return false
+	pipeline = func() {
+		if _, err := sb.Query(ctx, g, Request{SQL: query}); err != nil {
+			b.Fatal(err)
+		}
 	}
-	c.vals = make([]any, c.n)
-	ptrs := make([]any, c.n)
-	for i := range ptrs {
-		ptrs[i] = &c.vals[i]
-	}
-	c.err = c.rows.Scan(ptrs...)
-	return c.err == nil
-}
-
-func (c *copySource) Values() ([]any, error) { return c.vals, c.err }
-
-func (c *copySource) Err() error {
-	if c.err != nil {
-		return c.err
-	}
-	return c.rows.Err()
+	return raw, pipeline
 }

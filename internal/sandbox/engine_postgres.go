@@ -84,17 +84,22 @@ func pgTx(ctx context.Context, pool *pgxpool.Pool, f func(pgx.Tx) error) error {
 	return tx.Commit(ctx)
 }
 
-// preparedTable returns the sandbox's copy of a dataset's version, making
-// it the first time in one transaction: a failed copy leaves nothing.
-func (pg *Postgres) preparedTable(ctx context.Context, d Dataset) (string, error) {
-	name := ident(pg.schema()) + "." + ident("p_"+d.Version.ID)
+// preparedTable returns the sandbox's copy of a dataset's version and,
+// when f has a file of the rows of units with several rows, the table of
+// those rows; it makes them the first time in one transaction: a failed
+// copy leaves nothing.
+func (pg *Postgres) preparedTable(ctx context.Context, d Dataset, f prepared) (name, multi string, err error) {
+	name = ident(pg.schema()) + "." + ident("p_"+d.Version.ID)
+	if f.Multi != "" {
+		multi = ident(pg.schema()) + "." + ident("m_"+d.Version.ID)
+	}
 	var exists bool
 	if err := pg.Pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", name).Scan(&exists); err != nil || exists {
-		return name, err
+		return name, multi, err
 	}
 	src, err := pg.Table(ctx, d.Version)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	pu := ident(d.PrivacyUnit)
 	order := pu
@@ -103,7 +108,7 @@ func (pg *Postgres) preparedTable(ctx context.Context, d Dataset) (string, error
 			order += ` COLLATE "C"` // byte order, as DuckDB ranks: the same ordinals on either engine
 		}
 	}
-	return name, pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
+	return name, multi, pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", name); err != nil {
 			return err
 		}
@@ -112,8 +117,13 @@ func (pg *Postgres) preparedTable(ctx context.Context, d Dataset) (string, error
 		}
 		_, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TABLE %s AS SELECT t.*, dense_rank() OVER (ORDER BY %s) AS %s,
 			count(*) OVER (PARTITION BY %s) = 1 AS %s FROM %s AS t`, name, order, puColumn, pu, singleColumn, src))
-		if err == nil {
-			_, err = tx.Exec(ctx, "ANALYZE "+name)
+		if err == nil && multi != "" {
+			_, err = tx.Exec(ctx, fmt.Sprintf("CREATE TABLE %s AS SELECT * FROM %s WHERE NOT %s", multi, name, singleColumn))
+		}
+		for _, t := range []string{name, multi} {
+			if err == nil && t != "" {
+				_, err = tx.Exec(ctx, "ANALYZE "+t)
+			}
 		}
 		return err
 	})
@@ -142,14 +152,17 @@ func (pg *Postgres) RoleOf(grantID string) string {
 }
 
 // openPGGrant (re)creates a grant's views and role, in one transaction.
-func openPGGrant(ctx context.Context, pg *Postgres, g *Grant) (*pgGrant, error) {
-	tables := map[string]string{}
+func openPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]prepared) (*pgGrant, error) {
+	var views []string
 	for _, d := range g.Datasets {
-		t, err := pg.preparedTable(ctx, d)
+		t, m, err := pg.preparedTable(ctx, d, files[d.Name])
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: prepare version %s on PostgreSQL: %w", d.Version.ID, err)
 		}
-		tables[d.Name] = t
+		views = append(views, viewPrefix+d.Name, viewSQL(d, t, Mask.pgSQL))
+		if m != "" {
+			views = append(views, multiPrefix+d.Name, viewSQL(d, m, Mask.pgSQL))
+		}
 	}
 	s := &pgGrant{pg: pg, name: pg.RoleOf(g.ID), limits: g.Limits.withDefaults()}
 	n := ident(s.name)
@@ -166,8 +179,8 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant) (*pgGrant, error) 
 			stmts = append(stmts, "CREATE ROLE "+n+" NOLOGIN NOINHERIT", "GRANT "+n+" TO CURRENT_USER")
 		}
 		stmts = append(stmts, "CREATE SCHEMA "+n, "REVOKE ALL ON SCHEMA "+n+" FROM PUBLIC")
-		for _, d := range g.Datasets {
-			stmts = append(stmts, "CREATE VIEW "+n+"."+ident(viewPrefix+d.Name)+" WITH (security_barrier) AS "+viewSQL(d, tables[d.Name], Mask.pgSQL))
+		for i := 0; i < len(views); i += 2 {
+			stmts = append(stmts, "CREATE VIEW "+n+"."+ident(views[i])+" WITH (security_barrier) AS "+views[i+1])
 		}
 		stmts = append(stmts, "GRANT USAGE ON SCHEMA "+n+" TO "+n, "GRANT SELECT ON ALL TABLES IN SCHEMA "+n+" TO "+n)
 		for _, stmt := range stmts {

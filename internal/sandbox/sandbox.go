@@ -243,9 +243,6 @@ func (s *Sandbox) prepareAll(ctx context.Context, g *Grant) (map[string]prepared
 			}
 			s.files[d.Version.ID] = f
 		}
-		if s.cfg.Postgres != nil {
-			f.Multi = "" // PostgreSQL counts distinct units itself
-		}
 		out[d.Name] = f
 	}
 	return out, nil
@@ -269,7 +266,7 @@ func (s *Sandbox) session(ctx context.Context, g *Grant, files map[string]prepar
 	var err error
 	if s.cfg.Postgres != nil {
 		var pg *pgGrant
-		if pg, err = openPGGrant(ctx, s.cfg.Postgres, g); err == nil {
+		if pg, err = openPGGrant(ctx, s.cfg.Postgres, g, files); err == nil {
 			sess = &session{key: key, pg: pg}
 		}
 	} else {
