@@ -39,7 +39,10 @@ type aggNode struct {
 	// repeats, when set, counts per group the rows of inner that repeat a
 	// unit (see unitRef.multi), to be taken from inner's count of rows.
 	repeats node
-	temp    string // the temporary table holding inner's groups
+	// multiRows, with repeats, counts per group the rows of units with
+	// several rows, which bound its units without counting them.
+	multiRows node
+	temp      string // the temporary table holding inner's groups
 	// rows: it aggregates dataset rows (not aggregated results).
 	rows  bool
 	scope *scope

@@ -38,10 +38,11 @@ import (
 // Sets are compressed bitmaps of privacy-unit ordinals of the version
 // (prepared once per version). Most answers never need them: two sets can
 // only be within k of each other if their sizes are, which the group
-// counts show, and an identical statement over the same version gives
-// identical sets. Only then are the candidates' units listed, by running
-// the statement's extraction (kept with the set, so earlier sets are
-// listed on demand too).
+// counts show (exactly, or as bounds where units with several rows make
+// exact counts costly: see rewrite.go, repeats), and an identical
+// statement over the same version gives identical sets. Only then are the
+// candidates' units listed, by running the statement's extraction (kept
+// with the set, so earlier sets are listed on demand too).
 
 // UnitSet is the set of privacy units of one dataset version behind a
 // released group (Key set) or behind all released groups of an aggregation
@@ -64,8 +65,11 @@ type UnitSet struct {
 	// Universe is the number of units in the version: a set of that size
 	// is all of them.
 	Universe int64 `json:"universe"`
-	// Card is the number of units, -1 until listed when it is not known.
+	// Card is the number of units, -1 until listed when it is not known
+	// exactly; Low and High then bound it (High -1: no upper bound).
 	Card int64 `json:"card"`
+	Low  int64 `json:"low"`
+	High int64 `json:"high"`
 	// Units is nil until listed.
 	Units *roaring.Bitmap `json:"-"`
 	// Extract lists the units of every group, column Unit.
@@ -77,8 +81,8 @@ type UnitSet struct {
 // implements it persistently (bitmaps serialized with roaring's portable
 // format); Keep runs in the transaction that records the answer.
 type AuditStore interface {
-	// Sets returns the grant's sets over version whose size is in [lo, hi]
-	// or unknown.
+	// Sets returns the grant's sets over version whose size may be in
+	// [lo, hi]: known and in it, or bounded by an interval meeting it.
 	Sets(ctx context.Context, grantID, version string, lo, hi int64) ([]*UnitSet, error)
 	// Keep stores the sets of an answered query.
 	Keep(ctx context.Context, sets []*UnitSet) error
@@ -99,7 +103,7 @@ func (m *MemoryAudit) Sets(_ context.Context, grantID, version string, lo, hi in
 	defer m.mu.Unlock()
 	var out []*UnitSet
 	for _, s := range m.sets[grantID] {
-		if s.Version == version && (s.Card < 0 || (s.Card >= lo && s.Card <= hi)) {
+		if l, h := s.bounds(); s.Version == version && l <= hi && h >= lo {
 			out = append(out, s)
 		}
 	}
@@ -117,6 +121,17 @@ func (m *MemoryAudit) Keep(_ context.Context, sets []*UnitSet) error {
 
 func (m *MemoryAudit) Fill(context.Context, []*UnitSet) error { return nil }
 
+// bounds is the least and the greatest number of units the set may have.
+func (s *UnitSet) bounds() (lo, hi int64) {
+	switch {
+	case s.Card >= 0:
+		return s.Card, s.Card
+	case s.High < 0:
+		return s.Low, math.MaxInt64
+	}
+	return s.Low, s.High
+}
+
 // keyHash identifies a group by its key values.
 func keyHash(vals []any) string {
 	h := sha256.New()
@@ -131,15 +146,20 @@ func keyHash(vals []any) string {
 type lister func(ctx context.Context, stmt string) (map[int]map[string]*roaring.Bitmap, error)
 
 // audit checks fresh sets against each other and against the grant's
-// earlier sets, listing units only for pairs whose sizes are within k.
+// earlier sets, listing units only for pairs whose sizes may be within k.
 func audit(ctx context.Context, store AuditStore, fresh []*UnitSet, k int64, list lister) (filled []*UnitSet, err error) {
 	type pair struct{ x, y *UnitSet }
 	var pairs []pair
-	// Pairs that cannot be within k are not listed.
+	// Pairs that cannot be within k are not listed: |X Δ Y| is at least
+	// the difference of their sizes.
 	skip := func(x, y *UnitSet) bool {
+		xl, xh := x.bounds()
+		yl, yh := y.bounds()
 		switch {
-		case x.Card == x.Universe && y.Card == y.Universe && x.Universe > 0:
+		case xl == x.Universe && yl == y.Universe && x.Universe > 0:
 			return true // both are all units
+		case xl-yh >= k || yl-xh >= k:
+			return true
 		case x.Def != y.Def:
 			return false
 		case x.Key == y.Key:
@@ -150,14 +170,15 @@ func audit(ctx context.Context, store AuditStore, fresh []*UnitSet, k int64, lis
 			// compared with each other); it is there for other statements
 			return true
 		}
-		return x.Card+y.Card-2*min(x.Shared, y.Shared) >= k
+		return xl+yl-2*min(x.Shared, y.Shared) >= k
 	}
 	for i, x := range fresh {
-		lo, hi := x.Card-k+1, x.Card+k-1
-		if x.Card < 0 {
-			lo, hi = 0, math.MaxInt64
+		xl, xh := x.bounds()
+		hi := int64(math.MaxInt64)
+		if xh < hi-k {
+			hi = xh + k - 1
 		}
-		earlier, err := store.Sets(ctx, x.GrantID, x.Version, lo, hi)
+		earlier, err := store.Sets(ctx, x.GrantID, x.Version, xl-k+1, hi)
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +188,7 @@ func audit(ctx context.Context, store AuditStore, fresh []*UnitSet, k int64, lis
 			}
 		}
 		for _, y := range fresh[i+1:] {
-			if y.Version == x.Version && !skip(x, y) && (x.Card < 0 || y.Card < 0 || abs(x.Card-y.Card) < k) {
+			if y.Version == x.Version && !skip(x, y) {
 				pairs = append(pairs, pair{x, y})
 			}
 		}
@@ -203,6 +224,7 @@ func audit(ctx context.Context, store AuditStore, fresh []*UnitSet, k int64, lis
 			s.Units = roaring.New()
 		}
 		s.Card = int64(s.Units.GetCardinality())
+		s.Low, s.High = s.Card, s.Card
 		filled = append(filled, s)
 		return s.Units, nil
 	}

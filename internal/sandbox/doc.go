@@ -21,8 +21,9 @@
 //     group and an outer one that reads only groups that pass the rule.
 //     Counting distinct units is what costs: where each row is its own
 //     unit a count of rows is one, and where few units have several rows
-//     the repeats are counted over a small file of those rows alone
-//     (prepare.go) and taken off the count of rows.
+//     a group's units are bounded by its rows and its rows of such units,
+//     counted over a small file of those rows alone (prepare.go); only a
+//     group whose bounds straddle k has its units counted exactly.
 //   - execute (session.go): only statements rendered from the analyzed
 //     tree run, on the grant's own in-memory engine that can read the
 //     grant's version files and nothing else, with memory, thread, time

@@ -22,8 +22,11 @@ type Plan struct {
 }
 
 type aggPlan struct {
-	node    *aggNode
-	inner   string // grouped statement (for dp, the exact bounded quantities)
+	node  *aggNode
+	inner string // grouped statement (for dp, the exact bounded quantities)
+	// exact, when set, is inner with exact counts of units where inner
+	// only bounds them (highCol); it runs when a group's bounds straddle k.
+	exact   string
 	extract string // lists the units of each group
 	def     string // identifies the statement and the grant's views
 }
@@ -88,7 +91,7 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 		}
 		trees = append(trees, ap.node.inner, ap.node.extraction())
 		if ap.node.repeats != nil {
-			trees = append(trees, ap.node.repeats)
+			trees = append(trees, ap.node.repeats, ap.node.multiRows)
 		}
 	}
 	if g.Rule != Review {
@@ -111,8 +114,10 @@ func (s *Sandbox) plan(ctx context.Context, g *Grant, req Request, files map[str
 			ap.inner, ap.extract = texts[next], texts[next+1]
 			next += 2
 			if ap.node.repeats != nil {
-				ap.inner = withRepeats(ap.inner, texts[next], ap.node)
-				next++
+				grouped := ap.inner
+				ap.exact = withRepeats(grouped, texts[next], ap.node, true)
+				ap.inner = withRepeats(grouped, texts[next+1], ap.node, false)
+				next += 2
 			}
 		}
 		d := sha256.Sum256([]byte(views + "\x00" + ap.inner))

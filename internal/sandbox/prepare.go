@@ -20,8 +20,9 @@ import (
 // domain directory, and never leaves it.
 //
 // When few rows share their unit with others (people recorded twice), a
-// second file holds those rows alone: a group's units are then its rows
-// less the repeats among them, and the repeats are counted by reading only
+// second file holds those rows alone: a group's units are then bounded by
+// its rows less those rows plus one, and its rows, and counted exactly
+// (rows less the repeats) only when that is needed, each by reading only
 // that small file, instead of every query counting distinct units over
 // all rows (which costs DuckDB more than the analyst's whole aggregate).
 type prepared struct {

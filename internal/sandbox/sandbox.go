@@ -315,6 +315,11 @@ func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans
 			continue
 		}
 		sets, suppressed, n, err := s.groups(ctx, sess, g, ap, ans.QueryID, p.universe)
+		if errors.Is(err, errStraddles) {
+			if err = sess.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(ap.node.temp)+" AS "+ap.exact); err == nil {
+				sets, suppressed, n, err = s.groups(ctx, sess, g, ap, ans.QueryID, p.universe)
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -351,9 +356,15 @@ func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans
 	return s.cfg.Audit.Keep(ctx, fresh)
 }
 
+// errStraddles says that a group's bounds on its units straddle k: its
+// units must be counted exactly to decide it.
+var errStraddles = errors.New("sandbox: a group's bounds straddle k")
+
 // groups reads the groups of a materialized aggregation, counts those
 // below the threshold, and returns the unit sets of those released and
-// the number of groups.
+// the number of groups. Where the units column bounds the units from
+// below (highCol bounding them from above), a group whose bounds straddle
+// k gives errStraddles.
 func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPlan, queryID string, universe map[string]int64) (sets []*UnitSet, suppressed, n int, err error) {
 	agg := ap.node
 	var cols []string
@@ -363,6 +374,9 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 	for u := range agg.units {
 		cols = append(cols, ident(unitsCol(u)), ident(sharedCol(u)))
 	}
+	if ap.exact != "" {
+		cols = append(cols, ident(highCol))
+	}
 	if len(cols) == 0 {
 		return nil, 0, 1, nil
 	}
@@ -371,8 +385,17 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 		return nil, 0, 0, err
 	}
 	k := int64(g.k())
-	ng := len(agg.groups)
-	unions := make([]*UnitSet, len(agg.units))
+	ng, nu := len(agg.groups), len(agg.units)
+	// low, high: the bounds on the units of unit column u of a row
+	bounds := func(r []any, u int) (low, high int64) {
+		low, high = toInt(r[ng+2*u]), toInt(r[ng+2*u])
+		if ap.exact != "" {
+			high = toInt(r[ng+2*nu])
+		}
+		return low, high
+	}
+	unions := make([]*UnitSet, nu)
+	exclusive := make([]int64, nu) // units in one group only, at least
 	now := time.Now().UTC()
 	for u, unit := range agg.units {
 		unions[u] = &UnitSet{GrantID: g.ID, QueryID: queryID, At: now, Version: g.dataset(unit.dataset).Version.ID, Def: ap.def,
@@ -381,7 +404,11 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 	for _, r := range rows {
 		ok := true
 		for u := range agg.units {
-			ok = ok && toInt(r[ng+2*u]) >= k
+			low, high := bounds(r, u)
+			if low < k && high >= k {
+				return nil, 0, 0, errStraddles
+			}
+			ok = ok && low >= k
 		}
 		if !ok {
 			suppressed++
@@ -389,20 +416,31 @@ func (s *Sandbox) groups(ctx context.Context, sess *session, g *Grant, ap *aggPl
 		}
 		key := keyHash(r[:ng])
 		for u := range agg.units {
-			card, shared := toInt(r[ng+2*u]), toInt(r[ng+2*u+1])
+			low, high := bounds(r, u)
+			shared, card := toInt(r[ng+2*u+1]), low
+			if low != high {
+				card = -1
+			}
 			sets = append(sets, &UnitSet{GrantID: g.ID, QueryID: queryID, At: now, Version: unions[u].Version, Def: ap.def, Key: key,
-				Card: card, Shared: shared, Extract: ap.extract, Unit: u, Universe: unions[u].Universe})
-			unions[u].Keys = append(unions[u].Keys, key)
-			unions[u].Card += card
-			unions[u].Shared += shared
+				Card: card, Low: low, High: high, Shared: shared, Extract: ap.extract, Unit: u, Universe: unions[u].Universe})
+			un := unions[u]
+			un.Keys = append(un.Keys, key)
+			un.Low = max(un.Low, low)
+			exclusive[u] += max(low-shared, 0)
+			un.High += high
+			un.Shared += shared
 		}
 	}
-	for _, un := range unions {
+	for u, un := range unions {
 		if len(un.Keys) < 2 {
 			continue // one group: its set is the coverage
 		}
-		if un.Shared > 0 {
-			un.Card = -1 // overlapping groups: known once listed
+		// the groups' units less those that may be in other groups are
+		// in one group each; the largest group is in the coverage whole
+		un.Low = max(un.Low, exclusive[u])
+		un.Card = -1
+		if un.Low == un.High {
+			un.Card = un.Low
 		}
 		sets = append(sets, un)
 	}

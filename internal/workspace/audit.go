@@ -21,12 +21,13 @@ type Audit struct{ db *store.DB }
 // NewAudit returns the audit store on db.
 func NewAudit(db *store.DB) *Audit { return &Audit{db: db} }
 
-const unitSetColumns = `grant_id, query_id, version_id, def_hash, group_key, group_keys, unit_index, shared, universe, card, units, extract_sql, at`
+const unitSetColumns = `grant_id, query_id, version_id, def_hash, group_key, group_keys, unit_index, shared, universe, card, low, high, units, extract_sql, at`
 
-// Sets returns grantID's sets over version whose size is in [lo, hi] or unknown.
+// Sets returns grantID's sets over version whose size may be in [lo, hi]:
+// known and in it, or bounded by an interval meeting it.
 func (a *Audit) Sets(ctx context.Context, grantID, version string, lo, hi int64) ([]*sandbox.UnitSet, error) {
 	rows, err := a.db.Query(ctx, `SELECT `+unitSetColumns+` FROM workspace_unit_sets
-		WHERE grant_id = $1 AND version_id = $2 AND (card < 0 OR (card >= $3 AND card <= $4)) ORDER BY at, id`, grantID, version, lo, hi)
+		WHERE grant_id = $1 AND version_id = $2 AND (card >= $3 AND card <= $4 OR card < 0 AND low <= $4 AND (high < 0 OR high >= $3)) ORDER BY at, id`, grantID, version, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: unit sets of %s: %w", grantID, err)
 	}
@@ -37,7 +38,7 @@ func (a *Audit) Sets(ctx context.Context, grantID, version string, lo, hi int64)
 		var keys string
 		var units []byte
 		if err := rows.Scan(&s.GrantID, &s.QueryID, &s.Version, &s.Def, &s.Key, &keys, &s.Unit, &s.Shared, &s.Universe, &s.Card,
-			&units, &s.Extract, &s.At); err != nil {
+			&s.Low, &s.High, &units, &s.Extract, &s.At); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(keys), &s.Keys); err != nil {
@@ -70,9 +71,9 @@ func (a *Audit) Keep(ctx context.Context, sets []*sandbox.UnitSet) error {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO workspace_unit_sets (id, `+unitSetColumns+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 				store.NewID(), s.GrantID, s.QueryID, s.Version, s.Def, s.Key, string(keys), s.Unit, s.Shared, s.Universe, s.Card,
-				units, s.Extract, s.At.UTC()); err != nil {
+				s.Low, s.High, units, s.Extract, s.At.UTC()); err != nil {
 				return fmt.Errorf("workspace: keep the unit sets of query %s: %w", s.QueryID, err)
 			}
 		}
@@ -93,7 +94,7 @@ func (a *Audit) Fill(ctx context.Context, sets []*sandbox.UnitSet) error {
 			if err != nil || units == nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE workspace_unit_sets SET units = $1, card = $2
+			if _, err := tx.Exec(ctx, `UPDATE workspace_unit_sets SET units = $1, card = $2, low = $2, high = $2
 				WHERE grant_id = $3 AND query_id = $4 AND version_id = $5 AND def_hash = $6 AND group_key = $7 AND unit_index = $8`,
 				units, s.Card, s.GrantID, s.QueryID, s.Version, s.Def, s.Key, s.Unit); err != nil {
 				return fmt.Errorf("workspace: fill the unit sets of query %s: %w", s.QueryID, err)
