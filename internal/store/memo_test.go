@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,4 +62,39 @@ func TestMemo(t *testing.T) {
 		has("over max, the newest", "ccc", true)
 		has("over max, an older one", "a", false)
 	})
+}
+
+// TestMemoConcurrentCommits: while readers keep putting what they read, a
+// fact read before a commit is never returned once the commit is done.
+func TestMemoConcurrentCommits(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t, store.SQLite)
+	ctx := context.Background()
+	m := store.NewMemo[string, uint64](db, 1000)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				gen := db.Generation()
+				m.Put("fact", gen, gen, time.Time{})
+			}
+		})
+	}
+	for range 200 {
+		if err := db.InTx(ctx, func(*store.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		done := db.Generation()
+		if v, ok := m.Get("fact"); ok && v < done {
+			t.Fatalf("after commit %d the memo returned a fact read at %d", done, v)
+		}
+	}
+	close(stop)
+	wg.Wait()
 }
