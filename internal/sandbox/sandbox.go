@@ -316,7 +316,7 @@ func (s *Sandbox) run(ctx context.Context, sess *session, g *Grant, p *Plan, ans
 		}
 		sets, suppressed, n, err := s.groups(ctx, sess, g, ap, ans.QueryID, p.universe)
 		if errors.Is(err, errStraddles) {
-			if err = sess.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+ident(ap.node.temp)+" AS "+ap.exact); err == nil {
+			if err = sess.materialize(ctx, ap.node.temp, ap.exact); err == nil {
 				sets, suppressed, n, err = s.groups(ctx, sess, g, ap, ans.QueryID, p.universe)
 			}
 		}
