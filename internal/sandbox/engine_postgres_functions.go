@@ -104,9 +104,15 @@ func init() {
 			return "(strpos(" + args[0] + ", " + args[1] + ") > 0)"
 		},
 		"monthname": func(_ *pgWriter, _ node, args []string) string {
+			if len(args) != 1 {
+				return ""
+			}
 			return "to_char(" + args[0] + ", 'FMMonth')"
 		},
 		"dayname": func(_ *pgWriter, _ node, args []string) string {
+			if len(args) != 1 {
+				return ""
+			}
 			return "to_char(" + args[0] + ", 'FMDay')"
 		},
 		"strftime": strftime,

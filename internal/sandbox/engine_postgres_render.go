@@ -91,6 +91,10 @@ func (w *pgWriter) query(n node) {
 }
 
 func (w *pgWriter) selectNode(n node) {
+	if obj(n, "qualify") != nil {
+		w.qualify(n)
+		return
+	}
 	w.s("SELECT ")
 	distinct := false
 	for _, m := range nodes(n, "modifiers") {
@@ -132,13 +136,63 @@ func (w *pgWriter) selectNode(n node) {
 		w.s(" HAVING ")
 		w.expr(h)
 	}
-	if obj(n, "qualify") != nil {
-		w.refuse("QUALIFY (filter on a window function in an outer query instead)")
-	}
 	if obj(n, "sample") != nil {
 		w.refuse("USING SAMPLE")
 	}
 	w.modifiers(n, true)
+}
+
+// qualify renders a SELECT with QUALIFY, which PostgreSQL lacks, as the
+// SELECT without it, its condition and its ORDER BY expressions as more
+// columns, filtered, ordered and limited by an outer SELECT that returns
+// the original columns by their names.
+func (w *pgWriter) qualify(n node) {
+	items := nodes(n, "select_list")
+	names := make([]string, len(items))
+	seen := map[string]bool{}
+	for i, it := range items {
+		a := strings.ToLower(str(it, "alias"))
+		if a == "" || seen[a] {
+			w.refuse("QUALIFY with unnamed or repeated output columns (name each column with AS)")
+			return
+		}
+		seen[a], names[i] = true, str(it, "alias")
+	}
+	const q, o = reserved + "_q", reserved + "_o"
+	inner := clone(n).(node)
+	inner["qualify"], inner["modifiers"] = nil, []any{}
+	list := append(anys(items), aliased(clone(obj(n, "qualify")).(node), q))
+	var outer []any
+	for _, m := range nodes(n, "modifiers") {
+		switch str(m, "type") {
+		case "DISTINCT_MODIFIER":
+			w.refuse("DISTINCT with QUALIFY")
+			return
+		case "ORDER_MODIFIER":
+			var orders []any
+			for i, ord := range nodes(m, "orders") {
+				ord = clone(ord).(node)
+				e := obj(ord, "expression")
+				ref := strs(e, "column_names")
+				if str(e, "class") == "COLUMN_REF" && len(ref) == 1 && seen[strings.ToLower(ref[0])] || str(e, "class") == "CONSTANT" {
+					orders = append(orders, ord) // an output column, by name or position
+					continue
+				}
+				col := fmt.Sprintf("%s%d", o, i)
+				list = append(list, aliased(clone(e).(node), col))
+				ord["expression"] = colRef(col)
+				orders = append(orders, ord)
+			}
+			outer = append(outer, node{"type": "ORDER_MODIFIER", "orders": orders})
+		default:
+			outer = append(outer, m)
+		}
+	}
+	inner["select_list"] = list
+	w.s("SELECT ", identList(names), " FROM (")
+	w.selectNode(inner)
+	w.s(") AS ", ident(reserved+"_qualify"), " WHERE ", ident(q))
+	w.modifiers(node{"modifiers": outer}, true)
 }
 
 // modifiers renders ORDER BY, LIMIT and OFFSET.
@@ -331,6 +385,10 @@ func (w *pgWriter) expr(e node) {
 
 func (w *pgWriter) operator(e node) {
 	args := nodes(e, "children")
+	if len(args) == 0 {
+		w.refuse("the operator %s without operands", strings.ToLower(str(e, "type")))
+		return
+	}
 	switch str(e, "type") {
 	case "OPERATOR_NOT":
 		w.s("(NOT ")
