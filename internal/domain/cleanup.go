@@ -73,6 +73,15 @@ func (d *Domain) cleanup(ctx context.Context, alone bool) error {
 			}
 		}
 	}
+	if d.tables != nil && alone {
+		known, err := d.versionIDs(ctx)
+		if err == nil {
+			err = d.tables.dropUnknown(ctx, known)
+		}
+		if err != nil {
+			return fmt.Errorf("domain: cleanup: %w", err)
+		}
+	}
 	return nil
 }
 

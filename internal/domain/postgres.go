@@ -107,6 +107,27 @@ func (t *Tables) drop(ctx context.Context, versionID string) {
 	t.Pool.Exec(ctx, "DROP TABLE IF EXISTS "+t.Name(versionID))
 }
 
+// dropUnknown drops the tables of versions that were never recorded: a
+// process stopped between loading a table and recording its version. (Should
+// another process's version commit after all, Domain.Table loads its
+// table again from the file.)
+func (t *Tables) dropUnknown(ctx context.Context, known map[string]bool) error {
+	rows, err := t.Pool.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1", t.schema())
+	if err != nil {
+		return err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if !known[n] {
+			t.drop(ctx, n)
+		}
+	}
+	return nil
+}
+
 // Table returns the qualified name of a version's table, loading it from
 // the version's file when missing (a version stored before the domain kept
 // tables, or whose table was lost).

@@ -88,5 +88,28 @@ func TestStorePostgresTable(t *testing.T) {
 		if _, err := d.Table(ctx, "no-such-version"); err == nil {
 			t.Error("a table for a version that does not exist")
 		}
+
+		// A table whose version was never recorded (a crash between the load
+		// and the record) goes at the next start; recorded ones stay.
+		if err := tb.Load(ctx, d.duck, "unrecorded", d.File(v1), columns); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.cleanup(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		var left []string
+		rs, err := tb.Pool.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1", tb.Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rs.Next() {
+			var n string
+			rs.Scan(&n)
+			left = append(left, n)
+		}
+		rs.Close()
+		if len(left) != 1 || left[0] != v1.ID {
+			t.Errorf("after cleanup the schema holds %v, want only %s", left, v1.ID)
+		}
 	}, append(migrations(), Migrations)...)
 }
