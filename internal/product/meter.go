@@ -31,9 +31,9 @@ type call struct {
 // Quotas count per subscription and month the calls in the database (of
 // every process sharing it, read on first use and again after each flush
 // of the subscription's calls) plus this process's calls not yet flushed:
-// processes see each other's calls one flush late, so N processes may
-// together let through up to N-1 flushes' worth (FlushCalls, or FlushEvery
-// of calls) over a quota.
+// a process learns of the others' calls when it flushes its own, so each
+// may let through at most one flush's worth (FlushCalls, or FlushEvery of
+// its calls) beyond a quota; a single process counts exactly.
 type meter struct {
 	s     *Service
 	max   int
