@@ -4,7 +4,10 @@
 // An operator's staff file a demand inside one of the operator's active
 // agreements: the scenario (应用场景), the purpose, the period, the exact
 // fields wanted from each dataset with a justification for each (minimum
-// necessary), and the analysis rule asked for with its parameters. The
+// necessary), optionally a row filter per dataset (conditions on its
+// fields, typed and checked against the catalog; the grant's views hold
+// only the rows inside), and the analysis rule asked for with its
+// parameters. The
 // implementing unit and every provider whose data it concerns review it:
 // any one of them may reject it or send it back with comments; the operator
 // resubmits after a return; when every party has approved the same round,

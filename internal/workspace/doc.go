@@ -1,7 +1,10 @@
 // Package workspace is the analyst's workspace in the secure development
 // environment (安全开发环境, SPEC §3; Art. 17, 18, 20, 26, 30, 31): running
 // queries in a grant, their history, the results they leave in the domain
-// and their release out of it (出域).
+// and their release out of it (出域). The history, and the ledger, hold
+// every query of the operator's staff in a grant, refused ones included:
+// by the sandbox's rules and limits, and at the gate before it (the
+// Art. 30 records, a grant that no longer holds, an oversize text).
 //
 // It owns the sandbox's persistent state (budget.go, audit.go, limits.go):
 // the dp budget, checked and spent in one locked transaction so that
