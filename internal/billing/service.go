@@ -6,6 +6,7 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
+	"shuyu/internal/calendar"
 	"shuyu/internal/errs"
 	"shuyu/internal/identity"
 	"shuyu/internal/ledger"
@@ -41,6 +42,10 @@ func (s *Service) WithClock(now func() time.Time) *Service {
 	c.now = now
 	return &c
 }
+
+// Today is the business date by the service's clock (Asia/Shanghai): the
+// year whose caps and prices apply now, the month still running.
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now()) }
 
 // maxBasis bounds a basis text (收费依据, 核定依据).
 const maxBasis = 2000

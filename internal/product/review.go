@@ -57,8 +57,26 @@ func (s *Service) Get(ctx context.Context, p access.Principal, id string) (Produ
 // List lists the products p may see, newest first: the published ones,
 // and every one within p's reach for those who read drafts.
 func (s *Service) List(ctx context.Context, p access.Principal, page store.Page) ([]Product, string, error) {
+	return s.Find(ctx, p, Filter{}, page)
+}
+
+// Filter narrows a list of products.
+type Filter struct {
+	// State keeps the products in one state ("" for any): the review
+	// queue is those in review.
+	State fsm.State
+}
+
+// States lists a product's states.
+var States = []fsm.State{Reviewing, Published, Rejected, Deregistered}
+
+// Find is List narrowed by f.
+func (s *Service) Find(ctx context.Context, p access.Principal, f Filter, page store.Page) ([]Product, string, error) {
 	if !access.Permits(p, access.ProductBrowse) && !access.Permits(p, access.ProductRead) {
 		return nil, "", access.Check(p, access.ProductBrowse, access.Resource{})
+	}
+	if err := fsm.CheckState(f.State, States); err != nil {
+		return nil, "", err
 	}
 	w := plan.Where{Cond: "p.state = 'published'"}
 	if access.Permits(p, access.ProductRead) {
@@ -67,6 +85,9 @@ func (s *Service) List(ctx context.Context, p access.Principal, page store.Page)
 			return nil, "", err
 		}
 		w = plan.Where{Cond: "(p.state = 'published' OR (" + reach.Cond + "))", Args: reach.Args}
+	}
+	if f.State != "" {
+		w.And("p.state = $%d", string(f.State))
 	}
 	prs, next, err := plan.Newest(ctx, s.db, `SELECT `+productColumns+productFrom+` WHERE`, w, "p.id", page, scanProduct,
 		func(pr Product) string { return pr.ID })

@@ -125,12 +125,9 @@ func (s *Service) showSubscription(ctx context.Context, p access.Principal, sub 
 // application unit's own, an operator's products', those in the overseers'
 // reach.
 func (s *Service) Subscriptions(ctx context.Context, p access.Principal, page store.Page) ([]Subscription, string, error) {
-	w, err := plan.Reach(ctx, s.ids, p, access.SubscriptionRead, "p.jurisdiction_id", "p.operator_id")
+	w, err := s.subscriptionReach(ctx, p)
 	if err != nil {
 		return nil, "", err
-	}
-	if access.Widest(p, access.SubscriptionRead) == access.Org {
-		w.Cond = "(p.operator_id = $1 OR s.app_unit_id = $1)"
 	}
 	rows, next, err := plan.Newest(ctx, s.db, `SELECT `+subscriptionColumns+subscriptionFrom+` WHERE`, w, "s.id", page, scanSubscription,
 		func(r subscriptionRow) string { return r.ID })
@@ -144,6 +141,17 @@ func (s *Service) Subscriptions(ctx context.Context, p access.Principal, page st
 		}
 	}
 	return out, next, nil
+}
+
+// subscriptionReach is the condition on s (subscriptions) and p (their
+// products) that keeps those p may read: an organization's reach is its
+// products' subscriptions and its own.
+func (s *Service) subscriptionReach(ctx context.Context, p access.Principal) (plan.Where, error) {
+	w, err := plan.Reach(ctx, s.ids, p, access.SubscriptionRead, "p.jurisdiction_id", "p.operator_id")
+	if err == nil && access.Widest(p, access.SubscriptionRead) == access.Org {
+		w.Cond = "(p.operator_id = $1 OR s.app_unit_id = $1)"
+	}
+	return w, err
 }
 
 // Decide takes the operator's decision on subscription id: approve (with a

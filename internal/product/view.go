@@ -50,7 +50,12 @@ func (s *Service) view(ctx context.Context, pr Product) (View, error) {
 
 // Views lists the products p may see with their prices (List).
 func (s *Service) Views(ctx context.Context, p access.Principal, page store.Page) ([]View, string, error) {
-	prs, next, err := s.List(ctx, p, page)
+	return s.FindViews(ctx, p, Filter{}, page)
+}
+
+// FindViews is Views narrowed by f.
+func (s *Service) FindViews(ctx context.Context, p access.Principal, f Filter, page store.Page) ([]View, string, error) {
+	prs, next, err := s.Find(ctx, p, f, page)
 	if err != nil {
 		return nil, "", err
 	}

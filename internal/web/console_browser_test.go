@@ -120,15 +120,16 @@ type roleSight struct {
 
 var (
 	navAdmin = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
-		"orgs", "org-new", "ledger", "account"}
+		"orgs", "org-new", "products", "subscriptions", "usage", "billing", "statements", "ledger", "account"}
 	// The city's and the county's bureau also review releases (出域).
 	navOfficer = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "releases",
-		"evaluations", "orgs", "org-new", "ledger", "account"}
-	navProvider  = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "announcements", "demands", "orgs", "ledger", "account"}
-	navOperator  = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "grants", "evaluations", "orgs", "ledger", "account"}
-	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "grants", "orgs", "account"}
+		"evaluations", "orgs", "org-new", "products", "product-reviews", "subscriptions", "usage", "billing", "statements", "ledger", "account"}
+	navProvider = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "announcements", "demands", "orgs", "products", "ledger", "account"}
+	navOperator = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "grants", "evaluations", "orgs",
+		"products", "subscriptions", "usage", "billing", "statements", "ledger", "account"}
+	navAnalyst   = []string{"dashboard", "inbox", "catalog", "tickets", "announcements", "agreements", "demands", "grants", "orgs", "products", "account"}
 	navRegulator = []string{"dashboard", "inbox", "catalog", "tickets", "supply", "plans", "announcements", "agreements", "demands", "evaluations",
-		"orgs", "ledger", "account"}
+		"orgs", "products", "subscriptions", "usage", "billing", "statements", "ledger", "account"}
 )
 
 var roleSights = []roleSight{
@@ -142,7 +143,7 @@ var roleSights = []roleSight{
 	{user: "analyst", org: "operator", nav: navAnalyst, orgs: []string{"operator"}},
 	{user: "analyst2", org: "operator", nav: navAnalyst, orgs: []string{"operator"}},
 	// An application unit can neither file nor answer tickets: it has none to list.
-	{user: "appunit", org: "appunit", nav: []string{"dashboard", "inbox", "announcements", "orgs", "api-keys", "ledger", "account"}, orgs: []string{"appunit"}},
+	{user: "appunit", org: "appunit", nav: []string{"dashboard", "inbox", "announcements", "orgs", "products", "subscriptions", "usage", "statements", "api-keys", "ledger", "account"}, orgs: []string{"appunit"}},
 	{user: "regulator", org: "cac", nav: navRegulator},
 	{user: "finance", org: "finance", nav: navRegulator},
 }
@@ -255,7 +256,8 @@ func checkEnglishAndSignOut(t *testing.T, ctx context.Context, base string) {
 	labels := textsOf(t, ctx, "[data-nav]")
 	lang := eval[string](t, ctx, `document.documentElement.lang`)
 	if want := []string{"Dashboard", "Inbox", "Catalog", "Corrections & objections", "Supply evaluation", "Plans",
-		"Announcements", "Agreements", "Data demands", "Evaluations", "Organizations", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
+		"Announcements", "Agreements", "Data demands", "Evaluations", "Organizations", "Data products", "Subscriptions", "Usage", "Prices and revenue",
+		"Statements", "Ledger", "Account security"}; !slices.Equal(labels, want) || lang != "en" {
 		t.Errorf("in English the navigation reads %v (lang %q), want %v", labels, lang, want)
 	}
 	if at := location(t, ctx); at != base+"/console" {

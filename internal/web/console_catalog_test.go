@@ -5,11 +5,15 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"shuyu/internal/access"
+	"shuyu/internal/billing"
 	"shuyu/internal/catalog"
 	"shuyu/internal/errs"
+	"shuyu/internal/fsm"
+	"shuyu/internal/product"
 	"shuyu/internal/quality"
 )
 
@@ -91,7 +95,8 @@ func TestTemplatesParse(t *testing.T) {
 			"inbox", "plans", "plan", "plan_form", "announcements", "announcement", "announcement_form", "apply", "application", "objection",
 			"agreements", "agreement", "agreement_form", "evaluations", "evaluation", "rectifications", "rectification",
 			"portal_announcements", "portal_announcement", "portal_operators",
-			"demand_list", "demand", "demand_form", "workspace_grants", "workspace", "workspace_releases", "workspace_release"} {
+			"demand_list", "demand", "demand_form", "workspace_grants", "workspace", "workspace_releases", "workspace_release",
+			"products", "product", "product_form", "subscriptions", "usage", "billing", "statements"} {
 			if pages[lang][p] == nil {
 				t.Errorf("%s: no page %s", lang, p)
 			}
@@ -176,6 +181,85 @@ func TestSupplyKeys(t *testing.T) {
 		if !hasKey("detector." + sg.Detector) {
 			t.Errorf("detector %q has no name", sg.Detector)
 		}
+	}
+}
+
+// TestProductKeys checks the names of the product pages' codes: types,
+// states, formats, methods, steps and the parties of a split.
+func TestProductKeys(t *testing.T) {
+	var want []string
+	for _, ty := range product.Types {
+		want = append(want, "product.type."+string(ty), "product.type_hint."+string(ty))
+	}
+	for _, s := range product.States {
+		want = append(want, "product.state."+string(s))
+	}
+	for _, a := range []fsm.Action{product.Approve, product.Reject} {
+		want = append(want, "product.step."+string(a), "flash.product_"+string(a))
+	}
+	for _, s := range []fsm.State{product.Applied, product.Approved, product.Refused, product.Ended} {
+		want = append(want, "subscription.state."+string(s))
+	}
+	for _, a := range []fsm.Action{product.Grant, product.Refuse, product.Stop} {
+		want = append(want, "subscription.step."+string(a), "flash.subscription_"+string(a))
+	}
+	for _, f := range product.Formats {
+		want = append(want, "product.format."+f)
+	}
+	for _, c := range product.PriceCategories {
+		want = append(want, "product.category."+c)
+	}
+	for _, m := range billing.Methods {
+		want = append(want, "billing.method."+string(m))
+	}
+	for _, k := range []string{billing.ToAppUnit, billing.OfOperator} {
+		want = append(want, "statement.kind."+k)
+	}
+	for _, p := range []string{billing.Government, billing.Operator, billing.Provider} {
+		want = append(want, "billing.party."+p)
+	}
+	for _, f := range []string{"cost_fen", "profit_fen", "tax_fen"} {
+		want = append(want, "billing."+f)
+	}
+	for _, k := range want {
+		if !hasKey(k) {
+			t.Errorf("key %q is used but not in the catalogs", k)
+		}
+	}
+}
+
+// TestYuan writes fen as yuan.
+func TestYuan(t *testing.T) {
+	n := int64(123405)
+	for _, c := range []struct {
+		in   any
+		want string
+	}{{int64(0), "¥0.00"}, {int64(30), "¥0.30"}, {int64(7200), "¥72.00"}, {&n, "¥1,234.05"}, {int64(-5), "-¥0.05"}, {(*int64)(nil), "—"}} {
+		if got := yuan(c.in); got != c.want {
+			t.Errorf("yuan(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestBarChart draws bars in proportion on a round scale, escapes labels
+// and keeps the values readable.
+func TestBarChart(t *testing.T) {
+	svg := string(barChart(`calls of <x> & "y"`, []string{"2026-01", "02", "03"}, []int64{0, 240, 120}))
+	for _, want := range []string{`role="img"`, `aria-label="calls of &lt;x&gt; &amp; &#34;y&#34;"`, `data-value="240"`, `<title>02: 240</title>`, `>500</text>`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart lacks %s:\n%s", want, svg)
+		}
+	}
+	var heights []string
+	for _, m := range regexp.MustCompile(`height="([0-9.]+)" data-value`).FindAllStringSubmatch(svg, -1) {
+		heights = append(heights, m[1])
+	}
+	// 240 of a 500 scale over a 144-unit plot is 69.1; 120 is half that.
+	if len(heights) != 3 || heights[0] != "0.0" || heights[1] != "69.1" || heights[2] != "34.6" {
+		t.Errorf("bar heights %v", heights)
+	}
+	if niceCeil(1) != 1 || niceCeil(3) != 5 || niceCeil(240) != 500 || niceCeil(1001) != 2000 {
+		t.Error("niceCeil rounds wrong")
 	}
 }
 

@@ -138,3 +138,41 @@ func wantPage(t testing.TB, what string, a consoleAnswer, status int, want ...st
 		t.Errorf("%s: a catalog key is missing: %s", what, regexp.MustCompile(`⟦[^⟧]*⟧`).FindString(a.body))
 	}
 }
+
+// forgedPost is a state-changing console form: who posts it, where, with
+// what (the token aside).
+type forgedPost struct {
+	c    *consoleClient
+	path string
+	form url.Values
+}
+
+// refuseForged posts each form without a token, with a wrong one, with
+// another session's (foreign), and cross-site with a good one: each must
+// be refused, and the ledger, which records every change, must not grow.
+func refuseForged(t *testing.T, env *apptest.Env, foreign string, posts []forgedPost) {
+	t.Helper()
+	before := ledgerSize(t, env)
+	for _, p := range posts {
+		token := p.c.token("/console")
+		for _, c := range []struct{ name, token string }{{"no token", ""}, {"wrong token", "AAAA" + token[4:]}, {"another session's token", foreign}} {
+			if c.token == token {
+				continue // the poster's own session: not forged
+			}
+			form := url.Values{}
+			for k, v := range p.form {
+				form[k] = v
+			}
+			if c.token != "" {
+				form.Set("csrf", c.token)
+			}
+			wantPage(t, c.name+" "+p.path, p.c.post(p.path, form), http.StatusForbidden, "表单已过期或不是从本平台提交的")
+		}
+		p.c.header.Set("Sec-Fetch-Site", "cross-site")
+		wantPage(t, "cross-site "+p.path, p.c.post(p.path, url.Values{"csrf": {token}}), http.StatusForbidden, "请求来自其他网站")
+		p.c.header.Del("Sec-Fetch-Site")
+	}
+	if after := ledgerSize(t, env); after != before {
+		t.Errorf("refused posts changed something: the ledger grew from %d to %d entries", before, after)
+	}
+}

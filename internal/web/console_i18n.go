@@ -16,8 +16,8 @@ const (
 )
 
 var catalogs = map[string]map[string]string{
-	"zh": merged(messagesZH, supplyMessagesZH, governanceMessagesZH, oversightMessagesZH, sandboxMessagesZH),
-	"en": merged(messagesEN, supplyMessagesEN, governanceMessagesEN, oversightMessagesEN, sandboxMessagesEN),
+	"zh": merged(messagesZH, supplyMessagesZH, governanceMessagesZH, oversightMessagesZH, sandboxMessagesZH, productMessagesZH),
+	"en": merged(messagesEN, supplyMessagesEN, governanceMessagesEN, oversightMessagesEN, sandboxMessagesEN, productMessagesEN),
 }
 
 // merged joins the catalogs of the console's areas; a key in two of them

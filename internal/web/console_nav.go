@@ -40,6 +40,14 @@ var navItems = []navItem{
 	{id: "evaluations", path: "/console/evaluations", action: access.EvaluationRead},
 	{id: "orgs", path: "/console/orgs", action: access.OrgRead},
 	{id: "org-new", path: "/console/orgs/new", action: access.OrgCreate},
+	// Products: an application unit's catalog of products, an operator's
+	// own, the overseers'; the review queue is the implementing unit's.
+	{id: "products", path: "/console/products", action: access.ProductBrowse},
+	{id: "product-reviews", path: "/console/products/reviews", action: access.ProductReview},
+	{id: "subscriptions", path: "/console/subscriptions", action: access.SubscriptionRead, own: true},
+	{id: "usage", path: "/console/usage", action: access.SubscriptionRead, own: true},
+	{id: "billing", path: "/console/billing", action: access.BillingRead},
+	{id: "statements", path: "/console/statements", action: access.StatementRead, own: true},
 	{id: "api-keys", path: "/console/api-keys", action: access.APIKeyCreate, own: true},
 	{id: "ledger", path: "/console/ledger", action: access.LedgerRead},
 	{id: "account", path: "/console/account", action: access.SelfPassword},

@@ -356,11 +356,7 @@ func TestSupplyCSRF(t *testing.T) {
 		hrss, bureau := consoleLogin(t, env, "provider-hrss"), consoleLogin(t, env, "bureau")
 		good := hrss.token("/console")
 		ticket := demoTicket(t, env, "enterprise_registry")
-		posts := []struct {
-			c    *consoleClient
-			path string
-			form url.Values
-		}{
+		posts := []forgedPost{
 			{hrss, "/console/catalog/new", peopleForm("test_csrf")},
 			{hrss, "/console/catalog/social_insurance/edit", url.Values{"title": {"改名"}}},
 			{hrss, "/console/catalog/social_insurance/suggestions/apply", url.Values{"field": {"name"}}},
@@ -376,25 +372,7 @@ func TestSupplyCSRF(t *testing.T) {
 			{bureau, "/console/tickets/" + ticket + "/reject", url.Values{"comment": {"不接受"}}},
 		}
 		before := ledgerSize(t, env)
-		for _, p := range posts {
-			token := p.c.token("/console")
-			for _, c := range []struct{ name, token string }{{"no token", ""}, {"wrong token", "AAAA" + token[4:]}, {"another session's token", good}} {
-				if c.token == good && p.c == hrss {
-					continue
-				}
-				form := url.Values{}
-				for k, v := range p.form {
-					form[k] = v
-				}
-				if c.token != "" {
-					form.Set("csrf", c.token)
-				}
-				wantPage(t, c.name+" "+p.path, p.c.post(p.path, form), http.StatusForbidden, "表单已过期或不是从本平台提交的")
-			}
-			p.c.header.Set("Sec-Fetch-Site", "cross-site")
-			wantPage(t, "cross-site "+p.path, p.c.post(p.path, url.Values{"csrf": {token}}), http.StatusForbidden, "请求来自其他网站")
-			p.c.header.Del("Sec-Fetch-Site")
-		}
+		refuseForged(t, env, good, posts)
 		// The upload form: the token must come first, and be right.
 		csv := peopleCSV(3, "")
 		up := "/console/catalog/social_insurance/upload"

@@ -102,6 +102,7 @@ func templateFuncs(lang string) template.FuncMap {
 	maps.Copy(fm, dataFuncs(lang))
 	maps.Copy(fm, govFuncs(lang))
 	maps.Copy(fm, sandboxFuncs(lang))
+	maps.Copy(fm, productFuncs(lang))
 	return fm
 }
 

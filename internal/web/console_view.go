@@ -48,6 +48,15 @@ func (v *view) ErrFor(field string) string {
 	return v.Err.Message
 }
 
+// ErrIn is ErrFor for a list field: the message for the field or for any
+// of its elements (api.outputs[1]), which one form input holds.
+func (v *view) ErrIn(field string) string {
+	if v.Err == nil || (v.Err.Field != field && !strings.HasPrefix(v.Err.Field, field+"[")) {
+		return ""
+	}
+	return v.Err.Message
+}
+
 // T translates key in the page's language; templates use the t function,
 // handlers this.
 func (v *view) T(key string, args ...any) string { return translate(v.Lang, key, args...) }

@@ -125,11 +125,7 @@ func TestSandboxCSRF(t *testing.T) {
 		analyst, bureau, hrss := consoleLogin(t, env, "analyst"), consoleLogin(t, env, "bureau"), consoleLogin(t, env, "provider-hrss")
 		foreign := hrss.token("/console")
 		g := demoGrants(t, env)
-		posts := []struct {
-			c    *consoleClient
-			path string
-			form url.Values
-		}{
+		posts := []forgedPost{
 			{analyst, "/console/demands/new", demandForm("any", "不该出现的申请")},
 			{analyst, "/console/demands/any/resubmit", demandForm("any", "不该出现的申请")},
 			{analyst, "/console/demands/any/withdraw", nil},
@@ -141,25 +137,6 @@ func TestSandboxCSRF(t *testing.T) {
 			{bureau, "/console/releases/any/release", url.Values{"comment": {"同意"}}},
 			{bureau, "/console/releases/any/refuse", url.Values{"comment": {"不同意"}}},
 		}
-		before := ledgerSize(t, env)
-		for _, p := range posts {
-			token := p.c.token("/console")
-			for _, c := range []struct{ name, token string }{{"no token", ""}, {"wrong token", "AAAA" + token[4:]}, {"another session's token", foreign}} {
-				form := url.Values{}
-				for k, v := range p.form {
-					form[k] = v
-				}
-				if c.token != "" {
-					form.Set("csrf", c.token)
-				}
-				wantPage(t, c.name+" "+p.path, p.c.post(p.path, form), http.StatusForbidden, "表单已过期或不是从本平台提交的")
-			}
-			p.c.header.Set("Sec-Fetch-Site", "cross-site")
-			wantPage(t, "cross-site "+p.path, p.c.post(p.path, url.Values{"csrf": {token}}), http.StatusForbidden, "请求来自其他网站")
-			p.c.header.Del("Sec-Fetch-Site")
-		}
-		if after := ledgerSize(t, env); after != before {
-			t.Errorf("refused posts changed something: the ledger grew from %d to %d entries", before, after)
-		}
+		refuseForged(t, env, foreign, posts)
 	})
 }

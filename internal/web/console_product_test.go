@@ -1,0 +1,179 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"shuyu/internal/access"
+	"shuyu/internal/app"
+	"shuyu/internal/app/apptest"
+	"shuyu/internal/calendar"
+	"shuyu/internal/product"
+	"shuyu/internal/store"
+)
+
+// demoProduct is the demo's published API product and the demo unit's
+// approved subscription of it.
+func demoProduct(t *testing.T, env *apptest.Env) (product.Product, product.Subscription) {
+	t.Helper()
+	ctx, sys := context.Background(), access.System("test")
+	prs, _, err := env.App.Products.List(ctx, sys, store.NewPage(store.MaxPageSize, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, _, err := env.App.Products.Subscriptions(ctx, sys, store.NewPage(store.MaxPageSize, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range prs {
+		for _, s := range subs {
+			if pr.Name == app.DemoProduct && s.ProductID == pr.ID {
+				return pr, s
+			}
+		}
+	}
+	t.Fatalf("no demo product with a subscription among %d products", len(prs))
+	return product.Product{}, product.Subscription{}
+}
+
+// issueDemoMonth issues the statements of this month, as the platform will
+// once the month is over, with billing's clock moved into the next month.
+func issueDemoMonth(t *testing.T, env *apptest.Env) string {
+	t.Helper()
+	ctx, sys := context.Background(), access.System("test")
+	today := env.App.Billing.Today()
+	month := today.String()[:7]
+	usage, err := env.App.Products.Usage(ctx, sys, month)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := env.App.Billing.WithClock(func() time.Time { return time.Date(today.Year(), today.Month()+1, 2, 12, 0, 0, 0, calendar.Shanghai()) })
+	if _, err := later.Issue(ctx, sys, month, usage); err != nil {
+		t.Fatal(err)
+	}
+	return month
+}
+
+// TestProductPageAccess opens the product, subscription, usage, revenue
+// and statement pages as each role: who sees which page and which forms
+// follows the policy, the regulator reads without forms, and the pages
+// speak English too.
+func TestProductPageAccess(t *testing.T) {
+	consoleEnvs(t, func(t *testing.T, env *apptest.Env) {
+		pr, sub := demoProduct(t, env)
+		// The bureau records the revenue-sharing rule, which statements need;
+		// parts that do not make 100% are refused beside the form.
+		bureau := consoleLogin(t, env, "bureau")
+		rule := url.Values{"agreement": {pr.AgreementID}, "government_bp": {"3000"}, "operator_bp": {"5000"}, "providers_bp": {"1000"}}
+		wantPage(t, "a rule short of 100%", bureau.submit("/console/billing", "/console/billing/rules", rule), http.StatusBadRequest, "10000", `data-test="rule-form"`)
+		rule.Set("providers_bp", "2000")
+		if a := bureau.submit("/console/billing", "/console/billing/rules", rule); a.status != http.StatusSeeOther {
+			t.Fatalf("rule: %d\n%.2000s", a.status, a.body)
+		}
+		month := issueDemoMonth(t, env)
+		page := "/console/products/" + pr.ID
+		cases := []struct {
+			user, path string
+			status     int
+			want, not  []string
+		}{
+			{"appunit", "/console/products", 200, []string{`data-product="` + pr.ID + `"`, app.DemoProduct, "¥0.30"}, []string{`data-test="product-new"`, `data-tab=`}},
+			{"appunit", page, 200, []string{`data-test="api-doc"`, `data-test="example"`, "/call", `&#34;uscc&#34;:&#34;`, "¥0.50", `data-test="apply-form"`},
+				[]string{`data-test="cap-form"`, `data-test="price-form"`, `data-test="product-review"`}},
+			{"appunit", "/console/subscriptions", 200, []string{`data-sub="` + sub.ID + `"`, "已同意"}, []string{`data-test="sub-end"`}},
+			{"appunit", "/console/usage", 200, []string{`data-usage="` + pr.ID + `"`, `data-test="usage-chart"`, `data-month="` + month + `">240<`}, nil},
+			{"appunit", "/console/statements", 200, []string{`data-kind="app_unit"`, "¥72.00"}, []string{`data-kind="operator"`}},
+			{"appunit", "/console/billing", 403, nil, nil},
+			{"appunit", "/console/products/new", 403, nil, nil},
+			{"appunit", "/console/products/reviews", 403, nil, nil},
+			{"operator", "/console/products", 200, []string{`data-test="product-new"`, `data-tab="reviewing"`}, nil},
+			{"operator", page, 200, []string{`data-test="price-form"`, `data-test="reg-code"`}, []string{`data-test="cap-form"`, `data-test="apply-form"`}},
+			{"operator", "/console/products/new", 200, []string{`data-test="product-form"`, `name="api.query"`}, nil},
+			{"operator", "/console/subscriptions", 200, []string{`data-sub="` + sub.ID + `"`, `data-test="sub-end"`}, nil},
+			{"operator", "/console/usage", 200, []string{`data-month="` + month + `">240<`}, nil},
+			{"operator", "/console/statements", 200, []string{`data-kind="operator"`, `data-kind="app_unit"`}, nil},
+			{"operator", "/console/billing", 200, []string{`data-test="maximum"`, "¥100,000.00", `data-test="cap-table"`}, []string{`data-test="maximum-form"`}},
+			{"bureau", "/console/products/reviews", 200, []string{"产品合规审核"}, []string{`data-product="` + pr.ID + `"`}},
+			{"bureau", page, 200, []string{`data-test="cap-form"`}, []string{`data-test="price-form"`, `data-test="apply-form"`}},
+			{"bureau", "/console/billing?month=" + month, 200, []string{`data-test="maximum-form"`, `data-test="split"`, `data-party="government"`, "¥72.00", "政府 30%"}, nil},
+			{"bureau", "/console/billing?year=abc", 400, []string{"2000"}, nil},
+			{"regulator", page, 200, []string{`data-test="cap"`, `data-test="price-value"`}, []string{"<form method=\"post\" action=\"/console/products/"}},
+			{"regulator", "/console/subscriptions", 200, []string{`data-sub="` + sub.ID + `"`}, []string{`data-test="sub-`}},
+			{"regulator", "/console/billing?month=" + month, 200, []string{`data-test="split"`}, []string{`data-test="maximum-form"`}},
+			{"regulator", "/console/statements", 200, []string{`data-kind="operator"`}, nil},
+			{"regulator", "/console/products/reviews", 403, nil, nil},
+			{"regulator", "/console/products/new", 403, nil, nil},
+			{"provider-hrss", "/console/subscriptions", 200, []string{"暂无使用申请"}, nil},
+			{"provider-hrss", "/console/billing", 403, nil, nil},
+			{"analyst", "/console/subscriptions", 403, nil, nil},
+			{"analyst", "/console/products/no-such-product", 404, nil, nil},
+		}
+		clients := map[string]*consoleClient{"bureau": bureau}
+		for _, c := range cases {
+			b := clients[c.user]
+			if b == nil {
+				b = consoleLogin(t, env, c.user)
+				clients[c.user] = b
+			}
+			a := b.get(c.path)
+			wantPage(t, c.user+" GET "+c.path, a, c.status, c.want...)
+			for _, n := range c.not {
+				if strings.Contains(a.body, n) {
+					t.Errorf("%s GET %s shows %q", c.user, c.path, n)
+				}
+			}
+		}
+		// The navigation follows the roles.
+		nav := map[string][]string{"appunit": {"products", "subscriptions", "usage", "statements", "api-keys"},
+			"bureau": {"products", "product-reviews", "subscriptions", "billing", "statements"}, "regulator": {"products", "subscriptions", "billing", "statements"}}
+		for user, ids := range nav {
+			home := clients[user].get("/console")
+			for _, id := range ids {
+				if !strings.Contains(home.body, `data-nav="`+id+`"`) {
+					t.Errorf("%s's navigation lacks %s", user, id)
+				}
+			}
+		}
+		if home := clients["appunit"].get("/console"); strings.Contains(home.body, `data-nav="billing"`) || strings.Contains(home.body, `data-nav="product-reviews"`) {
+			t.Error("the application unit is offered revenue or the review queue")
+		}
+		if home := clients["provider-hrss"].get("/console"); strings.Contains(home.body, `data-nav="subscriptions"`) {
+			t.Error("a provider is offered subscriptions")
+		}
+		// A regulator's post is refused whatever the page showed.
+		reg := clients["regulator"]
+		wantPage(t, "regulator sets a price", reg.submit(page, page+"/price", url.Values{"price_fen": {"1"}, "basis": {"x"}}), http.StatusForbidden)
+		// English.
+		b := clients["appunit"]
+		b.get("/lang?to=en&back=/")
+		wantPage(t, "product in English", b.get(page), 200, "API documentation", "Apply to use this product", "per call")
+		wantPage(t, "usage in English", b.get("/console/usage"), 200, "Bar chart of the calls of")
+	})
+}
+
+// TestProductCSRF posts to every state-changing product and billing page
+// forged: each is refused and nothing is recorded.
+func TestProductCSRF(t *testing.T) {
+	consoleEnvs(t, func(t *testing.T, env *apptest.Env) {
+		pr, sub := demoProduct(t, env)
+		operator, bureau, unit := consoleLogin(t, env, "operator"), consoleLogin(t, env, "bureau"), consoleLogin(t, env, "appunit")
+		p := "/console/products/" + pr.ID
+		refuseForged(t, env, consoleLogin(t, env, "regulator").token("/console"), []forgedPost{
+			{operator, "/console/products/new", url.Values{"name": {"不该出现的产品"}, "type": {"model"}, "scenario": {"s"}, "price_category": {"free"}}},
+			{bureau, p + "/approve", url.Values{"comment": {"同意"}}},
+			{bureau, p + "/reject", url.Values{"comment": {"退回"}}},
+			{unit, p + "/subscribe", url.Values{"purpose": {"用途"}}},
+			{bureau, p + "/cap", url.Values{"method": {"per_call"}, "cap_fen": {"40"}, "expected_volume": {"100"}, "basis": {"b"}}},
+			{operator, p + "/price", url.Values{"price_fen": {"20"}, "basis": {"b"}}},
+			{operator, "/console/subscriptions/" + sub.ID + "/approve", url.Values{"comment": {"同意"}}},
+			{operator, "/console/subscriptions/" + sub.ID + "/refuse", url.Values{"comment": {"不同意"}}},
+			{operator, "/console/subscriptions/" + sub.ID + "/end", url.Values{"comment": {"终止"}}},
+			{bureau, "/console/billing/maximums", url.Values{"agreement": {pr.AgreementID}, "year": {"2026"}, "cost_fen": {"1"}, "basis": {"b"}}},
+			{bureau, "/console/billing/rules", url.Values{"agreement": {pr.AgreementID}, "government_bp": {"10000"}}},
+		})
+	})
+}
