@@ -22,6 +22,9 @@ func (c *console) productPages(handle func(string, http.HandlerFunc)) {
 	handle("GET /console/products/new", c.signedIn(access.ProductRegister, c.productNewForm))
 	handle("POST /console/products/new", c.signedIn(access.ProductRegister, c.productNewSubmit))
 	handle("GET /console/products/{id}", c.signedIn(access.ProductBrowse, c.productShow))
+	handle("GET /console/products/{id}/edit", c.signedIn(access.ProductRegister, c.productEditForm))
+	handle("POST /console/products/{id}/edit", c.signedIn(access.ProductRegister, c.productEditSubmit))
+	handle("POST /console/products/{id}/deregister", c.signedIn(access.ProductRegister, c.productDeregister))
 	for _, a := range []fsm.Action{product.Approve, product.Reject} {
 		handle("POST /console/products/{id}/"+string(a), c.signedIn(who(product.Machine, a), c.productReview(a)))
 	}

@@ -164,6 +164,8 @@ func TestProductCSRF(t *testing.T) {
 		p := "/console/products/" + pr.ID
 		refuseForged(t, env, consoleLogin(t, env, "regulator").token("/console"), []forgedPost{
 			{operator, "/console/products/new", url.Values{"name": {"不该出现的产品"}, "type": {"model"}, "scenario": {"s"}, "price_category": {"free"}}},
+			{operator, p + "/edit", url.Values{"scenario": {"s"}, "price_category": {"free"}}},
+			{operator, p + "/deregister", url.Values{"reason": {"r"}}},
 			{bureau, p + "/approve", url.Values{"comment": {"同意"}}},
 			{bureau, p + "/reject", url.Values{"comment": {"退回"}}},
 			{unit, p + "/subscribe", url.Values{"purpose": {"用途"}}},
@@ -175,5 +177,56 @@ func TestProductCSRF(t *testing.T) {
 			{bureau, "/console/billing/maximums", url.Values{"agreement": {pr.AgreementID}, "year": {"2026"}, "cost_fen": {"1"}, "basis": {"b"}}},
 			{bureau, "/console/billing/rules", url.Values{"agreement": {pr.AgreementID}, "government_bp": {"10000"}}},
 		})
+	})
+}
+
+// TestProductForms runs a product's registration, sending back, change and
+// deregistration through the console's forms, with the services' refusals
+// shown beside the field they concern and the form kept as typed.
+func TestProductForms(t *testing.T) {
+	consoleEnvs(t, func(t *testing.T, env *apptest.Env) {
+		grant := listGrant(t, env)
+		operator, bureau := consoleLogin(t, env, "operator"), consoleLogin(t, env, "bureau")
+		form := url.Values{"name": {"企业信用等级（表单测试）"}, "type": {"api"}, "scenario": {"贷前核验"}, "price_category": {"guided"},
+			"grant_ids": {grant}, "api.query": {"SELECT uscc, grade FROM tax_credit ORDER BY year DESC"}, "api.param.name": {"uscc"},
+			"api.param.format": {"uscc"}, "api.outputs": {"grade, rating"}}
+		a := operator.submit("/console/products/new", "/console/products/new", form)
+		wantPage(t, "an output the query lacks", a, http.StatusBadRequest, `id="f-outputs"`, "api.outputs[1]", "grade, rating", "贷前核验")
+		if !strings.Contains(a.body, `<div class="field field-invalid"><label for="f-outputs">`) {
+			t.Error("the outputs' error is not beside the outputs")
+		}
+		form.Set("api.outputs", "grade")
+		a = operator.submit("/console/products/new", "/console/products/new", form)
+		if a.status != http.StatusSeeOther || !strings.HasPrefix(a.location(), "/console/products/") {
+			t.Fatalf("register: %d\n%.2000s", a.status, a.body)
+		}
+		page := a.location()
+		wantPage(t, "the registered product", operator.get(page), 200, `data-state="reviewing"`, "已登记", `data-test="deregister-form"`)
+		wantPage(t, "the review queue", bureau.get("/console/products/reviews"), 200, `href="`+page+`"`)
+
+		wantPage(t, "sending back without a finding", bureau.submit(page, page+"/reject", nil), http.StatusBadRequest, "comment:", `data-step="reject"`)
+		if a = bureau.submit(page, page+"/reject", url.Values{"comment": {"请说明输出字段的必要性"}}); a.status != http.StatusSeeOther {
+			t.Fatalf("send back: %d\n%.2000s", a.status, a.body)
+		}
+		wantPage(t, "sent back", operator.get(page), 200, `data-state="rejected"`, "请说明输出字段的必要性", `data-test="product-edit"`)
+		edit := operator.get(page + "/edit")
+		wantPage(t, "the change form", edit, 200, `action="`+page+`/edit"`, "SELECT uscc, grade FROM tax_credit", `value="grade"`)
+		if strings.Contains(edit.body, `id="f-name"`) {
+			t.Error("the change form offers to rename the product")
+		}
+		form.Set("scenario", "银行贷前核验企业纳税信用等级")
+		if a = operator.submit(page+"/edit", page+"/edit", form); a.status != http.StatusSeeOther {
+			t.Fatalf("change: %d\n%.2000s", a.status, a.body)
+		}
+		wantPage(t, "changed", operator.get(page), 200, `data-state="reviewing"`, "银行贷前核验企业纳税信用等级", "<dd>2</dd>")
+		wantPage(t, "a change in review", operator.get(page+"/edit"), http.StatusConflict, "只有已发布或已退回的产品可以变更")
+
+		wantPage(t, "deregistering without a reason", operator.submit(page, page+"/deregister", nil), http.StatusBadRequest, "reason:", `id="f-reason-err"`)
+		if a = operator.submit(page, page+"/deregister", url.Values{"reason": {"业务调整"}}); a.status != http.StatusSeeOther {
+			t.Fatalf("deregister: %d\n%.2000s", a.status, a.body)
+		}
+		wantPage(t, "deregistered", operator.get(page), 200, `data-state="deregistered"`)
+		// Another operator's staff may not touch it: the analyst cannot register at all.
+		wantPage(t, "an analyst changes it", consoleLogin(t, env, "analyst").submit("/console", page+"/edit", form), http.StatusForbidden)
 	})
 }
