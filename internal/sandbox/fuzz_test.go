@@ -2,9 +2,12 @@ package sandbox
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"shuyu/internal/store/storetest"
 )
 
 // FuzzAnalyze feeds the analyzer mutations of the legitimate and
@@ -16,7 +19,9 @@ import (
 // un-granted column social_insurance.name must not appear in the answer
 // (nor any identity number). Each input runs in the demo's aggregate grant
 // and in one over a version where some people have several rows, whose
-// units are counted over its multi view.
+// units are counted over its multi view; with SHUYU_TEST_POSTGRES, also in
+// an aggregate grant on the PostgreSQL engine, whose answers must not
+// leak either.
 func FuzzAnalyze(f *testing.F) {
 	for _, c := range legitimate {
 		if c.rule == Aggregate {
@@ -42,8 +47,19 @@ func FuzzAnalyze(f *testing.F) {
 		// the multi view has the view's columns (prepare.go)
 		granted[viewPrefix+d.Name], granted[multiPrefix+d.Name] = cols, cols
 	}
+	var pgw *world
+	var pgg Grant
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		pgw = thePGWorld(f).world
+		pgg = pgw.aggregateGrant()
+		pgg.Limits = g.Limits
+	}
 	f.Fuzz(func(t *testing.T, q string) {
 		ctx := context.Background()
+		if pgw != nil {
+			ans, err := pgw.sb.Query(ctx, pgg, Request{SQL: q})
+			leak(t, pgg, ans, err)
+		}
 		for _, g := range []Grant{g, repeats} {
 			p, err := w.sb.Analyze(ctx, g, Request{SQL: q})
 			if err != nil {

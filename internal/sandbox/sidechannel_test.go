@@ -11,8 +11,9 @@ import (
 // about the data (an overflow reached only by some rows), so the grant may
 // fail only a few times an hour; then every query is refused, before it
 // runs, until the hour has passed.
-func TestRuntimeErrorsAreLimited(t *testing.T) {
-	w := theWorld(t)
+func TestRuntimeErrorsAreLimited(t *testing.T) { engines(t, testRuntimeErrorsAreLimited) }
+
+func testRuntimeErrorsAreLimited(t *testing.T, w *world) {
 	g := w.aggregateGrant()
 	g.Limits.RuntimeErrorsPerHour = 3
 	const probe = `SELECT district, sum(monthly_base_yuan * 9223372036854775) FROM social_insurance GROUP BY district`
