@@ -28,7 +28,10 @@
 //     tree run, on the grant's own in-memory engine that can read the
 //     grant's version files and nothing else, with memory, thread, time
 //     and row limits; runtime errors reach the analyst as one generic
-//     message.
+//     message. In server mode (Config.Postgres, engine_postgres*.go) the
+//     trees are rendered in PostgreSQL's dialect instead, refusing what
+//     would run differently there, and run read-only under a role per
+//     grant that can read only the grant's views.
 //   - check (sandbox.go, audit.go): groups under k units are suppressed and
 //     counted; the differencing defence refuses answers within k units of
 //     earlier ones; dp answers carry discrete Laplace noise (noise.go) and
