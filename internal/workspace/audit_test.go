@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/duckdb/duckdb-go/v2"
 
 	"shuyu/internal/errs"
@@ -99,6 +100,46 @@ func TestAuditSurvivesRestart(t *testing.T) {
 		}
 		if listed != 2 {
 			t.Fatalf("%d sets of %d have their units stored, want the two near answers'", listed, len(sets))
+		}
+	}, workspace.Migrations)
+}
+
+// A set whose units are only bounded (groups of people with several rows,
+// counted by their rows) is found by every range its bounds meet, and
+// once listed by its exact size alone.
+func TestAuditBoundedSets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := workspace.NewAudit(db)
+		g := "g-bounds-" + string(db.Dialect())
+		set := &sandbox.UnitSet{GrantID: g, QueryID: "q1", Version: "v1", Def: "d", Key: "k", Card: -1, Low: 100, High: 120, Extract: "SELECT 1"}
+		if err := a.Keep(ctx, []*sandbox.UnitSet{set}); err != nil {
+			t.Fatal(err)
+		}
+		found := func(lo, hi int64) bool {
+			sets, err := a.Sets(ctx, g, "v1", lo, hi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sets) == 1 && (sets[0].Card != set.Card || sets[0].Low != set.Low || sets[0].High != set.High) {
+				t.Fatalf("kept card %d in [%d, %d], found %d in [%d, %d]", set.Card, set.Low, set.High, sets[0].Card, sets[0].Low, sets[0].High)
+			}
+			return len(sets) == 1
+		}
+		for _, c := range []struct {
+			lo, hi int64
+			want   bool
+		}{{0, 99, false}, {90, 100, true}, {105, 110, true}, {120, 200, true}, {121, 200, false}} {
+			if got := found(c.lo, c.hi); got != c.want {
+				t.Errorf("range [%d, %d]: found %v, want %v", c.lo, c.hi, got, c.want)
+			}
+		}
+		set.Card, set.Low, set.High, set.Units = 2, 2, 2, roaring.BitmapOf(7, 9)
+		if err := a.Fill(ctx, []*sandbox.UnitSet{set}); err != nil {
+			t.Fatal(err)
+		}
+		if found(90, 130) || !found(0, 5) {
+			t.Error("a listed set is found by its bounds, not by its size")
 		}
 	}, workspace.Migrations)
 }
