@@ -12,7 +12,7 @@ import (
 
 // TestActiveUntil: the answer of the check holds until the covering
 // agreement's term ends; what it does not cover is refused as by
-// RequireActive.
+// RequireActiveIn.
 func TestActiveUntil(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

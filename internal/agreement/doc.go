@@ -16,8 +16,8 @@
 // keys) and the deletion record's intent is written with the ledger entry;
 // then the operator's workspace in the domain is deleted and the record
 // completed with every file's path, size and SHA-256. The step is
-// idempotent and resumes after a crash. RequireActive is what the sandbox
-// and the product gateway ask on every query and call.
+// idempotent and resumes after a crash. RequireActiveIn and ActiveUntil are
+// what the sandbox and the product gateway ask on every query and call.
 //
 // It never deletes ledger entries, never decides who may do what (package
 // access does), and never judges rectification itself: it asks the

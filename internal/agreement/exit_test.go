@@ -54,7 +54,7 @@ func (e *env) operatorKey(t *testing.T) string {
 	return secret
 }
 
-// TestExit terminates an active agreement: at once RequireActive refuses
+// TestExit terminates an active agreement: at once ActiveUntil refuses
 // and the operator's key stops working; the deletion record lists every
 // file of the workspace with the hash of what was deleted; asking again
 // returns the same record; the ledger keeps everything and verifies.
@@ -65,7 +65,7 @@ func TestExit(t *testing.T) {
 		ctx := context.Background()
 		bureau := e.As(t, "bureau")
 		a := e.in(t, agreement.Active)
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], a.DatasetIDs()); err != nil {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], a.DatasetIDs()); err != nil {
 			t.Fatalf("before the exit: %v", err)
 		}
 		want := e.workspace(t, map[string]string{"results/q1.parquet": "聚合结果", "scratch/t.csv": "a,b\n1,2\n"})
@@ -86,7 +86,7 @@ func TestExit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], a.DatasetIDs()[:1]); !errs.Is(err, errs.Forbidden) {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], a.DatasetIDs()[:1]); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("a query right after the exit: %v, want forbidden", err)
 		}
 		if _, err := e.IDs.Authenticate(ctx, key, identity.APISession, "127.0.0.1"); !errs.Is(err, errs.Unauthenticated) {
@@ -166,7 +166,7 @@ func TestExitResumes(t *testing.T) {
 		if rec.State != "deleting" {
 			t.Fatalf("after the first step: %+v", rec)
 		}
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], a.DatasetIDs()); !errs.Is(err, errs.Forbidden) {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], a.DatasetIDs()); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("after the first step: %v, want forbidden", err)
 		}
 		// Killed again, after the deletion but before its record.
@@ -196,11 +196,11 @@ func TestExpiry(t *testing.T) {
 		ctx := context.Background()
 		a := e.in(t, agreement.Active)
 		e.Advance(a.EndsAt.Sub(e.Clock()) - time.Second)
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], a.DatasetIDs()); err != nil {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], a.DatasetIDs()); err != nil {
 			t.Errorf("the last second of the term: %v", err)
 		}
 		e.Advance(time.Second)
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], a.DatasetIDs()); !errs.Is(err, errs.Forbidden) {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], a.DatasetIDs()); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("the end of the term, before the job: %v, want forbidden", err)
 		}
 		if n, err := e.ag.Tick(ctx); err != nil || n != 1 {
@@ -216,9 +216,9 @@ func TestExpiry(t *testing.T) {
 	}, migrations()...)
 }
 
-// TestRequireActive refuses what an agreement does not cover: another
+// TestActiveCovers refuses what an agreement does not cover: another
 // operator, a dataset outside the scope, a term not begun.
-func TestRequireActive(t *testing.T) {
+func TestActiveCovers(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -231,12 +231,12 @@ func TestRequireActive(t *testing.T) {
 			{e.Orgs["operator2"], a.DatasetIDs()},
 			{e.Orgs["operator"], []string{a.DatasetIDs()[0], e.Outside}},
 		} {
-			err := e.ag.RequireActive(ctx, c.operator, c.datasets)
+			_, err := e.ag.ActiveUntil(ctx, c.operator, c.datasets)
 			if !errs.Is(err, errs.Forbidden) {
 				t.Errorf("%s on %v: %v, want forbidden", c.operator, c.datasets, err)
 			}
 		}
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], []string{e.Outside}); err == nil || !strings.Contains(err.Error(), e.Outside) {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], []string{e.Outside}); err == nil || !strings.Contains(err.Error(), e.Outside) {
 			t.Errorf("the error names what is not covered: %v", err)
 		}
 		// A signed agreement of the same operator that has not begun
@@ -245,7 +245,7 @@ func TestRequireActive(t *testing.T) {
 		if _, err := e.ag.Terminate(ctx, e.As(t, "bureau"), a.ID, agreement.EndInput{Reason: "协商一致"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], a.DatasetIDs()); !errs.Is(err, errs.Forbidden) {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], a.DatasetIDs()); !errs.Is(err, errs.Forbidden) {
 			t.Errorf("only a signed agreement not begun: %v, want forbidden", err)
 		}
 	}, migrations()...)

@@ -31,7 +31,7 @@ func RevokeKeys(ids *identity.Service) Hook {
 
 // SandboxAccess is the hook that records the operator's analysts whose
 // sandbox access ends with the agreement. Nothing is changed on them: the
-// sandbox asks RequireActive on every query, which refuses from the
+// sandbox asks RequireActiveIn on every query, which refuses from the
 // moment the agreement left active; the record says whom that stopped.
 func SandboxAccess(ids *identity.Service) Hook {
 	return func(ctx context.Context, _ *store.Tx, e Exit) ([]Deleted, error) {

@@ -77,7 +77,7 @@ func TestRenewal(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(workspaceRoot(t, e), "model.bin")); err != nil {
 			t.Errorf("the workspace under the renewal: %v", err)
 		}
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], r.DatasetIDs()); err != nil {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], r.DatasetIDs()); err != nil {
 			t.Errorf("under the renewal: %v", err)
 		}
 	}, migrations()...)

@@ -11,34 +11,29 @@ import (
 	"shuyu/internal/store"
 )
 
-// RequireActive returns nil when operator operatorID holds an agreement
-// that is active and in its term at this instant and whose scope covers
-// every one of datasetIDs, and otherwise a forbidden error that names what
-// is not covered. The sandbox calls it on every query.
+// ActiveUntil returns, when operator operatorID holds agreements that are
+// active and in their term at this instant and cover every one of
+// datasetIDs, the first instant one of them stops being covered (as the
+// covering agreements' terms end); otherwise a forbidden error that names
+// what is not covered. The product gateway asks it on every call it does
+// not remember the answer of, and remembers it until then (or this
+// process's next commit).
 //
 // It is one indexed query (agreements by operator and state, their scope by
 // primary key) and caches nothing: an exit commits the state change, and
 // the very next check in any process sharing the database is refused. The
 // term is checked too, so an agreement past its end is refused before the
 // expiry job runs.
-func (s *Service) RequireActive(ctx context.Context, operatorID string, datasetIDs []string) error {
-	_, err := s.activeUntil(ctx, s.db, operatorID, datasetIDs)
-	return err
+func (s *Service) ActiveUntil(ctx context.Context, operatorID string, datasetIDs []string) (time.Time, error) {
+	return s.activeUntil(ctx, s.db, operatorID, datasetIDs)
 }
 
-// RequireActiveIn is RequireActive inside a caller's transaction (q may be
-// a *store.Tx), for a check that must hold for what the transaction does.
+// RequireActiveIn is ActiveUntil's check inside a caller's transaction (q
+// may be a *store.Tx), for a check that must hold for what the transaction
+// does: the sandbox asks it on every query.
 func (s *Service) RequireActiveIn(ctx context.Context, q store.Querier, operatorID string, datasetIDs []string) error {
 	_, err := s.activeUntil(ctx, q, operatorID, datasetIDs)
 	return err
-}
-
-// ActiveUntil is RequireActive that also says until when its answer holds
-// if nothing is committed meanwhile: the first instant one of datasetIDs
-// stops being covered, as the covering agreements' terms end. The product
-// gateway remembers the answer until then (or the next commit).
-func (s *Service) ActiveUntil(ctx context.Context, operatorID string, datasetIDs []string) (time.Time, error) {
-	return s.activeUntil(ctx, s.db, operatorID, datasetIDs)
 }
 
 func (s *Service) activeUntil(ctx context.Context, q store.Querier, operatorID string, datasetIDs []string) (time.Time, error) {

@@ -9,15 +9,15 @@ import (
 	"shuyu/internal/store/storetest"
 )
 
-// BenchmarkRequireActive measures the check the sandbox and the product
+// BenchmarkActiveUntil measures the check the sandbox and the product
 // gateway make on every query and call, on the embedded store.
-func BenchmarkRequireActive(b *testing.B) {
+func BenchmarkActiveUntil(b *testing.B) {
 	e := newEnv(b, storetest.New(b, store.SQLite, migrations()...))
 	a := e.in(b, agreement.Active)
 	ctx, ids := context.Background(), a.DatasetIDs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := e.ag.RequireActive(ctx, e.Orgs["operator"], ids); err != nil {
+		if _, err := e.ag.ActiveUntil(ctx, e.Orgs["operator"], ids); err != nil {
 			b.Fatal(err)
 		}
 	}

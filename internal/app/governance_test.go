@@ -57,7 +57,7 @@ func TestDemoSeedsAnActiveAgreement(t *testing.T) {
 			g.EndsOn != end.String() || g.Opinion == nil || !g.Opinion.Current || g.Decision == nil {
 			t.Errorf("the demo agreement: %+v", g)
 		}
-		if err := a.Agreements.RequireActive(ctx, res.Orgs["operator"], g.DatasetIDs()); err != nil {
+		if _, err := a.Agreements.ActiveUntil(ctx, res.Orgs["operator"], g.DatasetIDs()); err != nil {
 			t.Errorf("the demo operator's authorization: %v", err)
 		}
 	}

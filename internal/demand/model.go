@@ -150,7 +150,7 @@ type Grant struct {
 // Held is a grant as the workspace needs it to run one query.
 type Held struct {
 	ID, OperatorID, AgreementID, ApplicationID string
-	DatasetIDs                                 []string // catalog entry IDs, for agreement.RequireActive
+	DatasetIDs                                 []string // catalog entry IDs, for agreement.RequireActiveIn
 	State                                      string   // "active", "ended", "revoked"
 	ExpiresAt                                  time.Time
 	// Spec is complete and valid: each dataset's current version resolved

@@ -165,7 +165,7 @@ func TestGovernanceAPI(t *testing.T) {
 				Files []struct{ Ref, SHA256 string }
 			}
 			call("POST", "/api/v1/agreements/"+ag.ID+"/terminate", bureau, map[string]string{"reason": "运营单位申请提前终止"}, &rec, http.StatusOK)
-			if err := env.App.Agreements.RequireActive(ctx, env.Demo.Orgs["operator"], ids); !errs.Is(err, errs.Forbidden) {
+			if _, err := env.App.Agreements.ActiveUntil(ctx, env.Demo.Orgs["operator"], ids); !errs.Is(err, errs.Forbidden) {
 				t.Errorf("the operator's authorization right after the exit: %v", err)
 			}
 			call("POST", "/api/v1/grants/"+grant+"/queries", analyst, query, nil, http.StatusForbidden)

@@ -13,7 +13,7 @@ import (
 // agreement (their results are deleted with the operator's workspace),
 // returns them for the deletion record, and closes the engines of the
 // agreement's grants in this process (every process refuses their next
-// query anyway, RequireActive being asked on each; if the exit fails, an
+// query anyway, RequireActiveIn being asked on each; if the exit fails, an
 // engine closed for nothing reopens on the next query).
 func (s *Service) ExitHook() agreement.Hook {
 	return func(ctx context.Context, tx *store.Tx, e agreement.Exit) ([]agreement.Deleted, error) {
