@@ -172,6 +172,7 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	a.Products = product.New(db, led, ident, a.Agreements, a.Demands, a.Workspace, a.Sandbox, product.Options{Log: cfg.Log,
 		RatePerSecond: cfg.CallsPerSecond, Burst: int(2 * cfg.CallsPerSecond)})
 	a.Products.SetPrices(a.Billing)
+	a.Billing.SetPublished(a.Products)
 	a.Agreements.OnExit(a.Products.ExitHook())
 	a.Demands.OnGrantEnd(a.Products.GrantEndHook())
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,

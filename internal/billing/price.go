@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"shuyu/internal/access"
 	"shuyu/internal/calendar"
@@ -137,7 +138,8 @@ func (s *Service) Caps(ctx context.Context, p access.Principal, f CapFilter, pag
 
 // Public lists the prices of year as the portal publishes them (Art.
 // 21(3)): method, standard and basis of each cap and price, by product.
-// Year 0 is this year.
+// Year 0 is this year. Only products published now are listed: a cap set
+// on a product still in review, rejected or deregistered is no public fact.
 func (s *Service) Public(ctx context.Context, year int, page store.Page) ([]PublicPrice, string, error) {
 	if year == 0 {
 		year = calendar.DateOf(s.now()).Year()
@@ -145,8 +147,24 @@ func (s *Service) Public(ctx context.Context, year int, page store.Page) ([]Publ
 	if err := checkYear(year); err != nil {
 		return nil, "", err
 	}
-	caps, next, err := store.Paged(ctx, s.db, `SELECT `+capColumns+capFrom+` WHERE c.year = $1 AND c.product_id > $2 ORDER BY c.product_id`,
-		[]any{year, page.After}, page, scanCap, func(c Cap) string { return c.ProductID })
+	if s.published == nil {
+		return nil, "", fmt.Errorf("billing: public prices: the service knows no published products (app wires product)")
+	}
+	ids, err := s.published.PublishedIDs(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(ids) == 0 {
+		return []PublicPrice{}, "", nil
+	}
+	args := []any{year, page.After}
+	in := make([]string, len(ids))
+	for i, id := range ids {
+		args = append(args, id)
+		in[i] = "$" + strconv.Itoa(len(args))
+	}
+	caps, next, err := store.Paged(ctx, s.db, `SELECT `+capColumns+capFrom+` WHERE c.year = $1 AND c.product_id > $2 AND c.product_id IN (`+
+		strings.Join(in, ", ")+`) ORDER BY c.product_id`, args, page, scanCap, func(c Cap) string { return c.ProductID })
 	if err != nil {
 		return nil, "", err
 	}

@@ -97,10 +97,28 @@ func TestPricing(t *testing.T) {
 		_, err = e.billing.SetPrice(ctx, operator, "p1", 2027, billing.PriceInput{PriceFen: 30, Trial: true, Basis: "按成本"})
 		wantErr(t, "a trial price in the second year", err, errs.Invalid, "first priced year, 2026")
 
+		// p3 is capped but not published: its prices are no public fact.
+		e.capOf(t, "p3", 2026, billing.PerCall, 10, 10000)
+		if _, _, err := e.billing.Public(ctx, 2026, store.NewPage(50, "")); err == nil {
+			t.Error("public prices with no source of published products: no error")
+		}
+		published := publishedSet{"p1"}
+		e.billing.SetPublished(&published)
 		pub, _, err := e.billing.Public(ctx, 2026, store.NewPage(50, ""))
 		if err != nil || len(pub) != 1 || pub[0].CapFen != 30 || pub[0].PriceFen == nil || *pub[0].PriceFen != 30 || pub[0].CapBasis == "" ||
 			pub[0].PriceBasis != "按成本定价" || pub[0].Unit != "次" {
 			t.Fatalf("public prices: %+v, %v", pub, err)
+		}
+		published = publishedSet{"p1", "p3"}
+		if pub, _, err = e.billing.Public(ctx, 2026, store.NewPage(1, "")); err != nil || len(pub) != 1 || pub[0].ProductID != "p1" {
+			t.Fatalf("public prices, first page: %+v, %v", pub, err)
+		}
+		if pub, _, err = e.billing.Public(ctx, 2026, store.NewPage(1, "p1")); err != nil || len(pub) != 1 || pub[0].ProductID != "p3" {
+			t.Fatalf("public prices once p3 is published, second page: %+v, %v", pub, err)
+		}
+		published = nil
+		if pub, _, err = e.billing.Public(ctx, 2026, store.NewPage(50, "")); err != nil || len(pub) != 0 {
+			t.Fatalf("public prices with nothing published: %+v, %v", pub, err)
 		}
 		if _, err := e.billing.Cap(ctx, e.As(t, "appunit"), "p1", 2026); errs.CodeOf(err) != errs.Forbidden {
 			t.Errorf("an application unit reads a cap's basis and volume: %v", err)
@@ -134,3 +152,8 @@ func TestRule(t *testing.T) {
 		}
 	}, migrations()...)
 }
+
+// publishedSet is the products published, as product.Service says.
+type publishedSet []string
+
+func (p *publishedSet) PublishedIDs(context.Context) ([]string, error) { return *p, nil }

@@ -26,8 +26,19 @@ type Service struct {
 	ledger     *ledger.Ledger
 	ids        *identity.Service
 	agreements Agreements
+	published  Published
 	now        func() time.Time
 }
+
+// Published says which products are published now: *product.Service,
+// which app wires (product sits above billing). Until it is set, Public
+// publishes no price: deny by default.
+type Published interface {
+	PublishedIDs(ctx context.Context) ([]string, error)
+}
+
+// SetPublished gives the service the products' states.
+func (s *Service) SetPublished(p Published) { s.published = p }
 
 // New returns the billing service.
 func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, ag Agreements) *Service {
