@@ -16,6 +16,7 @@ import (
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
 	"shuyu/internal/demand"
+	"shuyu/internal/disclosure"
 	"shuyu/internal/domain"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
@@ -177,7 +178,8 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 	a.Demands.OnGrantEnd(a.Products.GrantEndHook())
 	a.Web = web.New(web.Deps{Identity: ident, Ledger: led, Calendar: cal, Catalog: cat, Ingest: a.Ingest, Quality: a.Quality,
 		Evaluation: a.Evaluation, Inbox: a.Inbox, Plans: a.Plans, Tender: a.Tender, Agreements: a.Agreements, Demands: a.Demands, Billing: a.Billing,
-		Workspace: a.Workspace, Products: a.Products, Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
+		Workspace: a.Workspace, Products: a.Products, Disclosure: disclosure.New(disclosure.Sources{Products: a.Products, Billing: a.Billing,
+			Demands: a.Demands, Evaluation: a.Evaluation, Agreements: a.Agreements, Tender: a.Tender, Catalog: cat, Now: db.Now}), Ready: db.Ping, Log: cfg.Log, TrustedProxies: cfg.TrustedProxies, SecureCookies: cfg.SecureCookies, Version: cfg.Version})
 	return a, nil
 }
 

@@ -39,6 +39,9 @@ func New(src Sources) *Service {
 	return &Service{src: src}
 }
 
+// Now is the service's clock: the portal's "this year".
+func (s *Service) Now() time.Time { return s.src.Now() }
+
 // maxItems bounds each list the feeds and the report gather: the portal
 // pages page through the owners themselves.
 const maxItems = 2000

@@ -60,6 +60,7 @@ func (s *Server) consoleRoutes(mux *http.ServeMux) {
 	c.governanceRoutes(handle)
 	c.sandboxPages(handle)
 	c.productPages(handle)
+	c.disclosureRoutes(handle)
 
 	// Anything else is a page that does not exist, answered in HTML. The
 	// pattern has no method so that it stays less specific than "/api/".

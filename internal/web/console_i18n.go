@@ -16,8 +16,8 @@ const (
 )
 
 var catalogs = map[string]map[string]string{
-	"zh": merged(messagesZH, supplyMessagesZH, governanceMessagesZH, oversightMessagesZH, sandboxMessagesZH, productMessagesZH),
-	"en": merged(messagesEN, supplyMessagesEN, governanceMessagesEN, oversightMessagesEN, sandboxMessagesEN, productMessagesEN),
+	"zh": merged(messagesZH, supplyMessagesZH, governanceMessagesZH, oversightMessagesZH, sandboxMessagesZH, productMessagesZH, disclosureMessagesZH),
+	"en": merged(messagesEN, supplyMessagesEN, governanceMessagesEN, oversightMessagesEN, sandboxMessagesEN, productMessagesEN, disclosureMessagesEN),
 }
 
 // merged joins the catalogs of the console's areas; a key in two of them

@@ -103,6 +103,7 @@ func templateFuncs(lang string) template.FuncMap {
 	maps.Copy(fm, govFuncs(lang))
 	maps.Copy(fm, sandboxFuncs(lang))
 	maps.Copy(fm, productFuncs(lang))
+	maps.Copy(fm, disclosureFuncs(lang))
 	return fm
 }
 

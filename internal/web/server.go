@@ -15,6 +15,7 @@ import (
 	"shuyu/internal/calendar"
 	"shuyu/internal/catalog"
 	"shuyu/internal/demand"
+	"shuyu/internal/disclosure"
 	"shuyu/internal/evaluation"
 	"shuyu/internal/identity"
 	"shuyu/internal/inbox"
@@ -53,6 +54,8 @@ type Deps struct {
 	Workspace *workspace.Service
 	// Products registers products, keeps subscriptions and answers calls.
 	Products *product.Service
+	// Disclosure gathers what the public portal and feeds disclose.
+	Disclosure *disclosure.Service
 	// Ready reports whether the server can take traffic (the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
