@@ -72,7 +72,7 @@ func want(t *testing.T, what string, status, code int, body []byte, fragment str
 }
 
 // TestProductAPI goes register → review → publish → price → subscribe →
-// key → call → metered over HTTP, with the refusals on the way: a product
+// key → call → metered → statement → revenue split → disclosed over HTTP, with the refusals on the way: a product
 // on a product, an output the query lacks, a price above the cap, a key
 // before approval, a malformed credit code, the quota, a revoked key, and
 // the operator's exit.
@@ -247,6 +247,8 @@ func TestProductAPI(t *testing.T) {
 			if len(sts) != 2 || sts[0].Kind != billing.ToAppUnit || sts[0].TotalFen != calls*30 || calls != 4+app.DemoCalls {
 				t.Fatalf("statements of %d calls: %+v", calls, sts)
 			}
+			checkSplit(t, env, bp.Username, agreementID, month, calls*30)
+			checkDisclosed(t, env, pr, month, 4)
 
 			// A revoked key stops at once; a new one calls, up to the quota.
 			if st := env.Call(t, "DELETE", "/api/v1/api-keys/"+key.ID, unit, nil, nil); st != http.StatusOK {
@@ -388,5 +390,69 @@ func TestReportsModelsAndChanges(t *testing.T) {
 				t.Fatalf("deregister: %v %+v", err, api)
 			}
 		})
+	}
+}
+
+// checkSplit reads the revenue split of agreementID's month through the
+// API, as the implementing unit, and checks that it is by the rule and its
+// shares sum exactly to the total billed.
+func checkSplit(t *testing.T, env *apptest.Env, username, agreementID, month string, total int64) {
+	t.Helper()
+	var sp billing.Split
+	if st := env.Call(t, "GET", "/api/v1/billing/agreements/"+agreementID+"/splits/"+month, env.Login(t, username), nil, &sp); st != http.StatusOK {
+		t.Fatalf("the split: %d", st)
+	}
+	var sum int64
+	parties := map[string]bool{}
+	for _, sh := range sp.Shares {
+		sum += sh.Fen
+		parties[sh.Party] = true
+	}
+	if sp.TotalFen != total || sum != total || sp.GovernmentBP != 3000 || !parties[billing.Government] || !parties[billing.Operator] || !parties[billing.Provider] {
+		t.Fatalf("split of %d fen: shares sum to %d: %+v", total, sum, sp)
+	}
+}
+
+// checkDisclosed finds product pr in the public JSON feed, anonymously,
+// with its cap, price and calls of month, and on the portal's products page.
+func checkDisclosed(t *testing.T, env *apptest.Env, pr product.Product, month string, calls int64) {
+	t.Helper()
+	var feed struct {
+		Products []struct {
+			ID    string
+			Name  string
+			Price *struct {
+				CapFen   int64  `json:"cap_fen"`
+				PriceFen *int64 `json:"price_fen"`
+				Method   string
+			}
+			Usage []product.MonthlyCalls
+		}
+	}
+	if st := env.Call(t, "GET", "/feeds/disclosure.json", "", nil, &feed); st != http.StatusOK {
+		t.Fatalf("the disclosure feed: %d", st)
+	}
+	found := false
+	for _, p := range feed.Products {
+		if p.ID != pr.ID {
+			continue
+		}
+		found = true
+		var got int64 = -1
+		for _, u := range p.Usage {
+			if u.Month == month {
+				got = u.Calls
+			}
+		}
+		if p.Price == nil || p.Price.CapFen != 50 || p.Price.PriceFen == nil || *p.Price.PriceFen != 30 || p.Price.Method != "per_call" || got != calls {
+			t.Fatalf("disclosed product: %+v, %d calls in %s; want cap 50, price 30, %d calls", p, got, month, calls)
+		}
+	}
+	if !found {
+		t.Fatalf("product %s is not in the disclosure feed", pr.ID)
+	}
+	st, body := env.Do(t, "GET", "/products", "", nil)
+	if st != http.StatusOK || !strings.Contains(string(body), `data-product="`+pr.ID+`"`) {
+		t.Fatalf("the portal's products page: %d, product %s missing", st, pr.ID)
 	}
 }
