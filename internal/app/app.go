@@ -80,6 +80,13 @@ type App struct {
 	agreements *agreementLink
 }
 
+// products builds a product service over the app's stores and services.
+func (a *App) products(o product.Options) *product.Service {
+	pr := product.New(a.DB, a.Ledger, a.Identity, a.Agreements, a.Demands, a.Workspace, a.Sandbox, o)
+	pr.SetPrices(a.Billing)
+	return pr
+}
+
 // Open builds an App from cfg, migrating the database.
 func Open(ctx context.Context, cfg Config) (*App, error) {
 	cfg, err := cfg.withDefaults()
@@ -170,9 +177,7 @@ func build(ctx context.Context, cfg Config, db *store.DB) (*App, error) {
 		dom.Close()
 		return nil, err
 	}
-	a.Products = product.New(db, led, ident, a.Agreements, a.Demands, a.Workspace, a.Sandbox, product.Options{Log: cfg.Log,
-		RatePerSecond: cfg.CallsPerSecond, Burst: int(2 * cfg.CallsPerSecond)})
-	a.Products.SetPrices(a.Billing)
+	a.Products = a.products(product.Options{Log: cfg.Log, RatePerSecond: cfg.CallsPerSecond, Burst: int(2 * cfg.CallsPerSecond)})
 	a.Billing.SetPublished(a.Products)
 	a.Agreements.OnExit(a.Products.ExitHook())
 	a.Demands.OnGrantEnd(a.Products.GrantEndHook())

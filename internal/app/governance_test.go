@@ -16,8 +16,8 @@ import (
 
 // TestDemoSeedsAnActiveAgreement: shuyu demo leaves one filed plan and one
 // draft of the city's bureau, a concluded selection of the demo operator,
-// and its agreement in force for three years from today over the three
-// demo datasets; seeding again adds nothing.
+// and its agreement in force for three years from the first day of last
+// month over the three demo datasets; seeding again adds nothing.
 func TestDemoSeedsAnActiveAgreement(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -51,9 +51,10 @@ func TestDemoSeedsAnActiveAgreement(t *testing.T) {
 			t.Fatalf("%d agreements", len(ags))
 		}
 		g := ags[0]
-		today := calendar.DateOf(time.Now())
-		end := calendar.NewDate(today.Year()+3, today.Month(), today.Day()).AddDays(-1)
-		if g.State != agreement.Active || g.OperatorID != res.Orgs["operator"] || len(g.Datasets) != 3 || g.StartsOn != today.String() ||
+		start := calendar.DateOf(time.Now())
+		start = calendar.NewDate(start.Year(), start.Month()-1, 1)
+		end := calendar.NewDate(start.Year()+3, start.Month(), start.Day()).AddDays(-1)
+		if g.State != agreement.Active || g.OperatorID != res.Orgs["operator"] || len(g.Datasets) != 3 || g.StartsOn != start.String() ||
 			g.EndsOn != end.String() || g.Opinion == nil || !g.Opinion.Current || g.Decision == nil {
 			t.Errorf("the demo agreement: %+v", g)
 		}

@@ -38,9 +38,9 @@ var demoDatasets = []string{"enterprise_registry", "social_insurance", "tax_cred
 // the government and filed with the province, an announcement, the demo
 // operator's application, its eligibility check and scores, the award
 // under publicity that ended without objection, and the agreement signed
-// today for three years, in force; and a second plan still in draft. The
-// business dates lie in the past while the ledger records, truthfully, that
-// the demo wrote them now. Run again, it finds what it made and completes
+// today for three years from the first day of last month, in force; and a
+// second plan still in draft. The business dates lie in the past while the
+// ledger records, truthfully, that the demo wrote them now. Run again, it finds what it made and completes
 // what is missing.
 func SeedGovernance(ctx context.Context, g Governance) error {
 	d := &seeder{Governance: g, today: time.Now().UTC().Truncate(time.Microsecond), principals: map[string]access.Principal{}}

@@ -147,8 +147,9 @@ func (d *seeder) assess(ctx context.Context, bureau access.Principal, announceme
 }
 
 // agreement finds or drafts the agreement on the selection and brings it
-// into force: three years from today, over the three demo entries, with the
-// finance department's opinion and the bureau's decision.
+// into force: three years from the first day of last month (so that the
+// demo has a whole month of product calls to bill), over the three demo
+// entries, with the finance department's opinion and the bureau's decision.
 func (d *seeder) agreement(ctx context.Context, a tender.Announcement) error {
 	bureau, err := d.as(ctx, "bureau")
 	if err != nil {
@@ -165,7 +166,7 @@ func (d *seeder) agreement(ctx context.Context, a tender.Announcement) error {
 		}
 	}
 	if g.ID == "" {
-		start := calendar.DateOf(d.today)
+		start := AgreementStart(d.today)
 		end := calendar.NewDate(start.Year()+3, start.Month(), start.Day()).AddDays(-1)
 		from, to, terms, scope := start.String(), end.String(), demoTerms(), slices.Clone(demoDatasets)
 		g, err = d.Agreements.Create(ctx, bureau, agreement.Input{AnnouncementID: &a.ID, StartsOn: &from, EndsOn: &to, Datasets: &scope, Terms: &terms})
@@ -212,4 +213,11 @@ func demoTerms() agreement.Terms {
 		Renewal:            "期满前三个月可申请续约，经评估合格并履行决策程序后续签。",
 		Exit:               "协议终止时停止全部授权，删除工作区数据并出具删除记录，日志保留不少于六个月。",
 	}
+}
+
+// AgreementStart is the first day of the demo agreement seeded at now: the
+// first day of the month before now's, in Asia/Shanghai.
+func AgreementStart(now time.Time) calendar.Date {
+	d := calendar.DateOf(now)
+	return calendar.NewDate(d.Year(), d.Month()-1, 1)
 }

@@ -37,7 +37,7 @@ func (s *Service) Call(ctx context.Context, p access.Principal, productID string
 	if err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
+	now := s.now()
 	if ok, wait := s.limits.allow(p.APIKeyID, now); !ok {
 		return nil, errs.Limited("rate_limit", wait, "rate limit: this key may call %g times a second; retry after %s", s.limits.rate, wait.Round(time.Millisecond))
 	}

@@ -190,7 +190,7 @@ func (m *meter) write(ctx context.Context, batch []call) error {
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO product_call_batches (id, calls, sha256, flushed_at) VALUES ($1, $2, $3, $4)`,
-			id, string(records), hash, m.s.db.Now()); err != nil {
+			id, string(records), hash, m.s.now()); err != nil {
 			return err
 		}
 		return m.s.record(ctx, tx, access.System("gateway"), "product.calls", "call_batch", id,

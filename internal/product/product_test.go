@@ -226,7 +226,7 @@ func TestProductAPI(t *testing.T) {
 			}
 
 			// The meter feeds billing: once the month is over its statement
-			// to the unit bills this test's calls and the demo's at 30 fen.
+			// to the unit bills this test's calls and the demo's of today at 30 fen.
 			if _, err := env.App.Billing.SetRule(ctx, bp, agreementID, billing.RuleInput{GovernmentBP: 3000, OperatorBP: 5000, ProvidersBP: 2000}); err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +244,7 @@ func TestProductAPI(t *testing.T) {
 			for _, u := range all {
 				calls += u.Calls
 			}
-			if len(sts) != 2 || sts[0].Kind != billing.ToAppUnit || sts[0].TotalFen != calls*30 || calls != 4+app.DemoCalls {
+			if len(sts) != 2 || sts[0].Kind != billing.ToAppUnit || sts[0].TotalFen != calls*30 || calls != 4+app.DemoCallsToday {
 				t.Fatalf("statements of %d calls: %+v", calls, sts)
 			}
 			checkSplit(t, env, bp.Username, agreementID, month, calls*30)

@@ -43,7 +43,7 @@ func (s *Service) Register(ctx context.Context, p access.Principal, in Input) (P
 	if err != nil {
 		return Product{}, err
 	}
-	now := s.db.Now()
+	now := s.now()
 	pr := Product{ID: store.NewID(), Name: in.Name, Type: in.Type, OperatorID: p.OrgID, AgreementID: b.agreementID, UnitID: b.unitID,
 		JurisdictionID: b.jurisdictionID, Scenario: in.Scenario, PriceCategory: in.PriceCategory, GrantIDs: in.GrantIDs, State: Reviewing,
 		Version: 1, API: in.API, ReleaseID: in.ReleaseID, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now}

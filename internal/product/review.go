@@ -130,7 +130,7 @@ func (s *Service) Review(ctx context.Context, p access.Principal, id string, act
 		built = true
 	}
 	err = s.transition(ctx, p, id, action, map[string]any{"comment": in.Comment}, func(ctx context.Context, tx *store.Tx, pr Product, to fsm.State) error {
-		now := s.db.Now()
+		now := s.now()
 		if _, err := tx.Exec(ctx, `UPDATE products SET state = $1, review_comment = $2, updated_at = $3 WHERE id = $4`, string(to), in.Comment, now, id); err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (s *Service) Change(ctx context.Context, p access.Principal, id string, in 
 		API: in.API, ReleaseID: in.ReleaseID})
 	err = s.transition(ctx, p, id, Change, detail, func(ctx context.Context, tx *store.Tx, pr Product, to fsm.State) error {
 		pr.Scenario, pr.PriceCategory, pr.GrantIDs, pr.API, pr.ReleaseID, pr.Version = in.Scenario, in.PriceCategory, in.GrantIDs, in.API, in.ReleaseID, pr.Version+1
-		return updateSpec(ctx, tx, pr, to, s.db.Now())
+		return updateSpec(ctx, tx, pr, to, s.now())
 	})
 	if err != nil {
 		return Product{}, err
@@ -192,7 +192,7 @@ func (s *Service) Deregister(ctx context.Context, p access.Principal, id, reason
 		return Product{}, errs.E(errs.Invalid, "reason: say why the registration is cancelled")
 	}
 	err := s.transition(ctx, p, id, Deregister, map[string]any{"reason": reason}, func(ctx context.Context, tx *store.Tx, _ Product, to fsm.State) error {
-		_, err := tx.Exec(ctx, `UPDATE products SET state = $1, updated_at = $2 WHERE id = $3`, string(to), s.db.Now(), id)
+		_, err := tx.Exec(ctx, `UPDATE products SET state = $1, updated_at = $2 WHERE id = $3`, string(to), s.now(), id)
 		return err
 	})
 	if err != nil {
@@ -224,7 +224,7 @@ func (s *Service) SetListing(ctx context.Context, p access.Principal, id string,
 		if pr.State != Published {
 			return errs.E(errs.Conflict, "product %s is %s: only a published product is listed on an exchange", id, pr.State)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE products SET exchange = $1, listing_id = $2, updated_at = $3 WHERE id = $4`, in.Exchange, in.ListingID, s.db.Now(), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE products SET exchange = $1, listing_id = $2, updated_at = $3 WHERE id = $4`, in.Exchange, in.ListingID, s.now(), id); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, p, "product.listing", "product", id, in)

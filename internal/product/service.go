@@ -48,6 +48,7 @@ type Service struct {
 	indexer    Indexer
 	prices     Prices
 	log        *slog.Logger
+	now        func() time.Time
 
 	mu     sync.Mutex
 	served map[string]*served // API products' declarations and indexes, by ID
@@ -69,6 +70,9 @@ type Options struct {
 	FlushCalls int
 	FlushEvery time.Duration
 	Log        *slog.Logger
+	// Now is the service's clock, the store's by default. The demo gives
+	// a past one to record a history of calls; nothing else should.
+	Now func() time.Time
 }
 
 // New returns the product service. Close flushes the meter.
@@ -88,7 +92,10 @@ func New(db *store.DB, l *ledger.Ledger, ids *identity.Service, ags Agreements, 
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	s := &Service{db: db, ledger: l, ids: ids, agreements: ags, grants: grants, releases: rel, indexer: ix, log: o.Log,
+	if o.Now == nil {
+		o.Now = db.Now
+	}
+	s := &Service{now: o.Now, db: db, ledger: l, ids: ids, agreements: ags, grants: grants, releases: rel, indexer: ix, log: o.Log,
 		served: map[string]*served{}, limits: newLimiter(o.RatePerSecond, o.Burst),
 		permits: store.NewMemo[permitKey, permit](db, 100_000)}
 	s.meter = newMeter(s, o.FlushCalls, o.FlushEvery)

@@ -72,7 +72,7 @@ func (s *Service) Subscribe(ctx context.Context, p access.Principal, productID s
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO product_subscriptions (id, product_id, app_unit_id, purpose, public_welfare, state, quota_per_month,
 			comment, applied_by, applied_at, decided_by) VALUES ($1, $2, $3, $4, $5, $6, 0, '', $7, $8, '')`,
-			id, pr.ID, p.OrgID, in.Purpose, in.PublicWelfare, string(Applied), p.UserID, s.db.Now())
+			id, pr.ID, p.OrgID, in.Purpose, in.PublicWelfare, string(Applied), p.UserID, s.now())
 		if store.IsUniqueViolation(err) {
 			return errs.E(errs.Conflict, "your unit has applied for %s already; see GET /api/v1/subscriptions", pr.Name)
 		}
@@ -175,7 +175,7 @@ func (s *Service) Decide(ctx context.Context, p access.Principal, id string, act
 			return err
 		}
 		sub.Comment = in.Comment
-		now := s.db.Now()
+		now := s.now()
 		_, err = SubscriptionMachine.Apply(ctx, tx, s.ledger, p, fsm.Step[Subscription]{Object: sub.Subscription, From: sub.State, Action: action,
 			Resource: rs[0], ObjectID: id, Detail: map[string]any{"product_id": sub.ProductID, "app_unit_id": sub.AppUnitID, "comment": in.Comment,
 				"public_welfare": sub.PublicWelfare, "quota_per_month": in.QuotaPerMonth},

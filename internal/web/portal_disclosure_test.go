@@ -216,7 +216,7 @@ func TestDisclosureKeepsSecrets(t *testing.T) {
 		// Published facts are there.
 		for _, c := range []struct{ page, want string }{
 			{"zh /products", app.DemoProduct}, {"zh /products", "¥0.50/次"}, {"zh /products", "¥0.30/次"}, {"zh /products", "单位调用成本加合理利润（示例）"},
-			{"zh /products", fmt.Sprintf(`data-calls="%d"`, app.DemoCalls)}, {"en /products", "Price cap"},
+			{"zh /products", fmt.Sprintf(`data-calls="%d"`, app.DemoCalls+app.DemoCallsToday)}, {"en /products", "Price cap"},
 			{"zh /products", `<link rel="alternate" type="application/atom+xml"`},
 			{"zh /scenarios", "企业纳税信用核验"}, {"zh /operators", "潍坊数智运营有限公司"},
 			{"zh /feeds/disclosure.json", app.DemoProduct}, {"zh /feeds/disclosure.atom", app.DemoProduct},
