@@ -14,6 +14,7 @@ import (
 	"shuyu/internal/app/apptest"
 	"shuyu/internal/billing"
 	"shuyu/internal/calendar"
+	"shuyu/internal/demo"
 	"shuyu/internal/store"
 	"shuyu/internal/store/storetest"
 )
@@ -63,11 +64,16 @@ func TestBillingAPI(t *testing.T) {
 				map[string]any{"government_bp": 3000, "operator_bp": 5000, "providers_bp": 2000}, http.StatusOK)
 
 			var pub apiList[billing.PublicPrice]
-			// The demo's own product is priced too (shuyu demo seeds it).
+			// The demo's product is published and priced (shuyu demo seeds
+			// it); tax-grade is capped and priced but no published product,
+			// so its prices are not public.
 			status := env.Call(t, "GET", fmt.Sprintf("/api/v1/public/prices?year=%d", year), "", nil, &pub)
 			i := slices.IndexFunc(pub.Items, func(p billing.PublicPrice) bool { return p.ProductID == "tax-grade" })
-			if status != http.StatusOK || len(pub.Items) != 2 || i < 0 || *pub.Items[i].PriceFen != 40 || pub.Items[i].CapFen != 50 || !pub.Items[i].Trial {
+			if status != http.StatusOK || len(pub.Items) != 1 || i >= 0 || pub.Items[0].ProductName != "企业纳税信用等级核验" || *pub.Items[0].PriceFen != 30 {
 				t.Fatalf("public prices: %d %+v", status, pub)
+			}
+			if c, err := env.App.Billing.Cap(ctx, access.System("test"), "tax-grade", year); err != nil || c.Price == nil || c.Price.PriceFen != 40 || !c.Price.Trial {
+				t.Fatalf("tax-grade's price: %+v, %v", c, err)
 			}
 			_, rawPub := env.Do(t, "GET", "/api/v1/public/prices", "", nil)
 			for _, secret := range []string{"expected_volume", "set_by", "agreement_id", "operator_id", "jurisdiction_id"} {
@@ -90,7 +96,7 @@ func TestBillingAPI(t *testing.T) {
 				t.Fatalf("the application unit's statements: %+v", mine)
 			}
 			var ops apiList[billing.Statement]
-			env.Call(t, "GET", "/api/v1/billing/statements?kind=operator", operator, nil, &ops)
+			env.Call(t, "GET", "/api/v1/billing/statements?kind=operator&month="+month, operator, nil, &ops)
 			if len(ops.Items) != 1 || ops.Items[0].TotalFen != 40040 {
 				t.Fatalf("the operator's statement: %+v", ops)
 			}
@@ -105,10 +111,20 @@ func TestBillingAPI(t *testing.T) {
 			if sum != 40040 || len(sp.Shares) != 3 || sp.Shares[0].Fen != 12012 || sp.Shares[2].Fen != 8008 {
 				t.Errorf("split: %+v", sp)
 			}
+			// The year's revenue counts the demo's of last month when last
+			// month is in this year.
+			demoFen := int64(0)
+			if last := demo.AgreementStart(time.Now()); last.Year() == year {
+				dsp, err := env.App.Billing.Split(ctx, access.System("test"), ag, last.String()[:7])
+				if err != nil {
+					t.Fatal(err)
+				}
+				demoFen = dsp.TotalFen
+			}
 			var m billing.Maximum
 			env.Call(t, "GET", fmt.Sprintf("/api/v1/billing/agreements/%s/maximums/%d", ag, year), env.Login(t, "regulator"), nil, &m)
 			// The caps commit this test's 500,000 fen and the demo product's as much.
-			if m.ApprovedFen != 1_000_000 || m.RevenueFen != 40040 || m.CapsFen != 1_000_000 {
+			if m.ApprovedFen != 1_000_000 || m.RevenueFen != 40040+demoFen || m.CapsFen != 1_000_000 {
 				t.Errorf("maximum: %+v", m)
 			}
 		})
