@@ -206,6 +206,16 @@ func TestDisclosureKeepsSecrets(t *testing.T) {
 			}
 			pages[lang+" report.xlsx"] = xlsxText(t, a.body)
 		}
+		// Refusals name what is wrong.
+		anon := newConsoleClient(t, env)
+		wantPage(t, "a year that is no number", anon.get("/disclosure/report?year=abc"), http.StatusBadRequest, "year", "YYYY")
+		wantPage(t, "a year before 2000", anon.get("/disclosure/report?year=1999"), http.StatusBadRequest, "1999")
+		wantPage(t, "a year not begun", anon.get(fmt.Sprintf("/disclosure/report?year=%d", year+1)), http.StatusBadRequest, fmt.Sprint(year+1))
+		wantPage(t, "an operator with no agreement", anon.get(fmt.Sprintf("/disclosure/report?year=%d&operator=%s", year, env.Demo.Orgs["appunit"])),
+			http.StatusNotFound, "no agreement in force")
+		if a := anon.get("/disclosure/report.xlsx?year=1999"); a.status != http.StatusBadRequest || strings.Contains(a.header.Get("Content-Type"), "spreadsheet") {
+			t.Errorf("the XLSX of 1999: %d %s", a.status, a.header.Get("Content-Type"))
+		}
 		for name, body := range pages {
 			for _, s := range secret {
 				if strings.Contains(body, s) {
