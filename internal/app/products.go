@@ -201,8 +201,8 @@ const (
 )
 
 // seedCalls records the demo unit's calls of product pr through the
-// gateway with a key it revokes afterwards: DemoCalls spread over last
-// month's days, on products's clock, and DemoCallsToday now, so that the
+// gateway of products, on clock, with a key it revokes afterwards:
+// DemoCalls spread over last month's days and DemoCallsToday now, so that the
 // meter, the ledger, last month's statements and the portal's usage have
 // data. Done once.
 func (a *App) seedCalls(ctx context.Context, products *product.Service, clock *demoClock, pr product.Product, unit access.Principal) error {
@@ -216,7 +216,9 @@ func (a *App) seedCalls(ctx context.Context, products *product.Service, clock *d
 			return nil
 		}
 	}
-	v, err := a.Products.Detail(ctx, unit, pr.ID)
+	// Every call goes through products, today's too (on its clock set to
+	// now): the index is built once, not for this service and the app's.
+	v, err := products.Detail(ctx, unit, pr.ID)
 	if err != nil {
 		return err
 	}
@@ -241,13 +243,11 @@ func (a *App) seedCalls(ctx context.Context, products *product.Service, clock *d
 			return fmt.Errorf("demo calls of %s: %w", day, err)
 		}
 	}
+	clock.set(a.DB.Now())
 	for range DemoCallsToday {
-		if _, err := a.Products.Call(ctx, caller, pr.ID, body); err != nil {
+		if _, err := products.Call(ctx, caller, pr.ID, body); err != nil {
 			return fmt.Errorf("demo calls today: %w", err)
 		}
-	}
-	if err := a.Products.Flush(ctx); err != nil {
-		return err
 	}
 	_, err = a.Identity.RevokeAPIKey(ctx, unit, k.ID)
 	return err
