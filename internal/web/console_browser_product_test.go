@@ -183,8 +183,8 @@ func listGrant(t *testing.T, env *apptest.Env) string {
 	return ""
 }
 
-// demoBill records the demo agreement's revenue-sharing rule and issues
-// the statements of the demo's month of calls.
+// demoBill records the demo agreement's revenue-sharing rule and returns
+// the demo's month of calls, whose statements shuyu demo issued.
 func demoBill(t *testing.T, env *apptest.Env) string {
 	t.Helper()
 	pr, _ := demoProduct(t, env)
@@ -195,5 +195,5 @@ func demoBill(t *testing.T, env *apptest.Env) string {
 	if _, err := env.App.Billing.SetRule(context.Background(), bureau, pr.AgreementID, billing.RuleInput{GovernmentBP: 3000, OperatorBP: 5000, ProvidersBP: 2000}); err != nil {
 		t.Fatal(err)
 	}
-	return issueDemoMonth(t, env)
+	return demoCallsMonth(t, env)
 }

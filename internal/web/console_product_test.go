@@ -6,12 +6,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"shuyu/internal/access"
 	"shuyu/internal/app"
 	"shuyu/internal/app/apptest"
-	"shuyu/internal/calendar"
+	"shuyu/internal/demo"
 	"shuyu/internal/product"
 	"shuyu/internal/store"
 )
@@ -40,22 +39,11 @@ func demoProduct(t *testing.T, env *apptest.Env) (product.Product, product.Subsc
 	return product.Product{}, product.Subscription{}
 }
 
-// issueDemoMonth issues the statements of this month, as the platform will
-// once the month is over, with billing's clock moved into the next month.
-func issueDemoMonth(t *testing.T, env *apptest.Env) string {
+// demoCallsMonth is the month of the demo's calls, last month, whose
+// statements shuyu demo issued: the pages show its figures.
+func demoCallsMonth(t *testing.T, env *apptest.Env) string {
 	t.Helper()
-	ctx, sys := context.Background(), access.System("test")
-	today := env.App.Billing.Today()
-	month := today.String()[:7]
-	usage, err := env.App.Products.Usage(ctx, sys, month)
-	if err != nil {
-		t.Fatal(err)
-	}
-	later := env.App.Billing.WithClock(func() time.Time { return time.Date(today.Year(), today.Month()+1, 2, 12, 0, 0, 0, calendar.Shanghai()) })
-	if _, err := later.Issue(ctx, sys, month, usage); err != nil {
-		t.Fatal(err)
-	}
-	return month
+	return demo.AgreementStart(env.App.DB.Now()).String()[:7]
 }
 
 // TestProductPageAccess opens the product, subscription, usage, revenue
@@ -74,7 +62,7 @@ func TestProductPageAccess(t *testing.T) {
 		if a := bureau.submit("/console/billing", "/console/billing/rules", rule); a.status != http.StatusSeeOther {
 			t.Fatalf("rule: %d\n%.2000s", a.status, a.body)
 		}
-		month := issueDemoMonth(t, env)
+		month := demoCallsMonth(t, env)
 		page := "/console/products/" + pr.ID
 		cases := []struct {
 			user, path string
