@@ -21,6 +21,17 @@ func config(t *testing.T) app.Config {
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
+// open opens an app on config(t), closed when the test ends.
+func open(t *testing.T) *app.App {
+	t.Helper()
+	a, err := app.Open(context.Background(), config(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
 func TestCalendarFileReplacesTheBuiltIn(t *testing.T) {
 	t.Parallel()
 	cfg := config(t)

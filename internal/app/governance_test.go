@@ -21,11 +21,7 @@ import (
 func TestDemoSeedsAnActiveAgreement(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, err := app.Open(ctx, config(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := open(t)
 	var counts [2][3]int
 	for run := range 2 {
 		res, err := a.SeedDemo(ctx, "Governance-Demo-Passw0rd", 0.001)

@@ -19,11 +19,7 @@ import (
 func TestDemoBillsLastMonth(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, err := app.Open(ctx, config(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := open(t)
 	last := demo.AgreementStart(a.DB.Now()).String()[:7]
 	this := calendar.DateOf(a.DB.Now()).String()[:7]
 	for run := range 2 {

@@ -49,7 +49,7 @@ func (t *Tables) schema() string {
 
 // Open makes the schema, closed to everyone but its owner.
 func (t *Tables) Open(ctx context.Context) error {
-	return pgxTx(ctx, t.Pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, t.Pool, func(tx pgx.Tx) error {
 		for _, stmt := range []string{
 			"SELECT pg_advisory_xact_lock(hashtext(" + quote(t.schema()) + "))",
 			"CREATE SCHEMA IF NOT EXISTS " + ident(t.schema()),
@@ -72,7 +72,7 @@ func (t *Tables) Name(versionID string) string {
 // in one transaction: a failed load leaves no table. A table already there
 // is kept: versions never change.
 func (t *Tables) Load(ctx context.Context, duck *sql.DB, versionID, path string, columns []Column) error {
-	return pgxTx(ctx, t.Pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, t.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", t.Name(versionID)); err != nil {
 			return err
 		}
@@ -146,18 +146,6 @@ func (d *Domain) Table(ctx context.Context, versionID string) (string, error) {
 		return "", fmt.Errorf("domain: load version %s into PostgreSQL: %w", v.ID, err)
 	}
 	return d.tables.Name(v.ID), nil
-}
-
-func pgxTx(ctx context.Context, pool *pgxpool.Pool, f func(pgx.Tx) error) error {
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.Background())
-	if err := f(tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
 }
 
 // copyRows feeds COPY from the rows of a DuckDB query.

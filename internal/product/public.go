@@ -72,20 +72,11 @@ func publicOf(pr Product) PublicProduct {
 // PublishedIDs are the IDs of the products published now: billing asks,
 // to publish the prices of those only.
 func (s *Service) PublishedIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.db.Query(ctx, `SELECT id FROM products WHERE state = $1 ORDER BY id`, string(Published))
+	ids, err := store.Strings(ctx, s.db, `SELECT id FROM products WHERE state = $1 ORDER BY id`, string(Published))
 	if err != nil {
 		return nil, fmt.Errorf("product: published: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // MonthlyCalls is how many calls a published product answered in a month

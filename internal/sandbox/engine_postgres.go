@@ -57,7 +57,7 @@ func (pg *Postgres) schema() string {
 // PUBLIC: a SELECT calling set_config('role', …) would leave the grant's
 // role for the connecting user's, within the transaction.
 func openPostgres(ctx context.Context, pg *Postgres) error {
-	return pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
 		for _, stmt := range []string{
 			"SELECT pg_advisory_xact_lock(hashtext(" + quote(pg.schema()) + "))",
 			"CREATE SCHEMA IF NOT EXISTS " + ident(pg.schema()),
@@ -70,18 +70,6 @@ func openPostgres(ctx context.Context, pg *Postgres) error {
 		}
 		return nil
 	})
-}
-
-func pgTx(ctx context.Context, pool *pgxpool.Pool, f func(pgx.Tx) error) error {
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.Background())
-	if err := f(tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
 }
 
 // preparedTable returns the sandbox's copy of a dataset's version and,
@@ -108,7 +96,7 @@ func (pg *Postgres) preparedTable(ctx context.Context, d Dataset, f prepared) (n
 			order += ` COLLATE "C"` // byte order, as DuckDB ranks: the same ordinals on either engine
 		}
 	}
-	return name, multi, pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
+	return name, multi, pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", name); err != nil {
 			return err
 		}
@@ -166,7 +154,7 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]p
 	}
 	s := &pgGrant{pg: pg, name: pg.RoleOf(g.ID), limits: g.Limits.withDefaults()}
 	n := ident(s.name)
-	err := pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
 		var role bool
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", s.name); err != nil {
 			return err
@@ -199,7 +187,7 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]p
 // dropGrant removes a grant's views and role.
 func (pg *Postgres) dropGrant(ctx context.Context, grantID string) error {
 	n := ident(pg.RoleOf(grantID))
-	return pgTx(ctx, pg.Pool, func(tx pgx.Tx) error {
+	return pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
 		for _, stmt := range []string{"SELECT pg_advisory_xact_lock(hashtext($1))", "DROP SCHEMA IF EXISTS " + n + " CASCADE", "DROP ROLE IF EXISTS " + n} {
 			var args []any
 			if strings.Contains(stmt, "$1") {
