@@ -7,7 +7,6 @@ import (
 
 	"shuyu/internal/access"
 	"shuyu/internal/agreement"
-	"shuyu/internal/app"
 	"shuyu/internal/calendar"
 	"shuyu/internal/plan"
 	"shuyu/internal/store"
