@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -84,26 +85,45 @@ type AuditStore interface {
 	// Sets returns the grant's sets over version whose size may be in
 	// [lo, hi]: known and in it, or bounded by an interval meeting it.
 	Sets(ctx context.Context, grantID, version string, lo, hi int64) ([]*UnitSet, error)
-	// Keep stores the sets of an answered query.
+	// Keep stores the sets of an answered query, each once per grant: a
+	// set with the Identity of one kept earlier is not stored again.
 	Keep(ctx context.Context, sets []*UnitSet) error
 	// Fill stores units listed later for kept sets.
 	Fill(ctx context.Context, sets []*UnitSet) error
 }
 
-// MemoryAudit is an AuditStore in memory.
-type MemoryAudit struct {
-	mu   sync.Mutex
-	sets map[string][]*UnitSet
+// Identity identifies the set within its grant: Def and Key (or Keys)
+// determine the units over one version, so a repeated statement's sets
+// have the identities of the first run's. Keys are sorted: groups are read
+// in no particular order. Its hex SHA-256.
+func (s *UnitSet) Identity() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00", s.Version, s.Def, s.Key, s.Unit)
+	for _, k := range slices.Sorted(slices.Values(s.Keys)) {
+		fmt.Fprintf(h, "%s\x00", k)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
-func NewMemoryAudit() *MemoryAudit { return &MemoryAudit{sets: map[string][]*UnitSet{}} }
+// MemoryAudit is an AuditStore in memory.
+type MemoryAudit struct {
+	mu sync.Mutex
+	// sets by grant and version, the only sets a lookup may return
+	sets map[[2]string][]*UnitSet
+	// kept by grant and Identity
+	kept map[[2]string]bool
+}
+
+func NewMemoryAudit() *MemoryAudit {
+	return &MemoryAudit{sets: map[[2]string][]*UnitSet{}, kept: map[[2]string]bool{}}
+}
 
 func (m *MemoryAudit) Sets(_ context.Context, grantID, version string, lo, hi int64) ([]*UnitSet, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []*UnitSet
-	for _, s := range m.sets[grantID] {
-		if l, h := s.bounds(); s.Version == version && l <= hi && h >= lo {
+	for _, s := range m.sets[[2]string{grantID, version}] {
+		if l, h := s.bounds(); l <= hi && h >= lo {
 			out = append(out, s)
 		}
 	}
@@ -114,7 +134,13 @@ func (m *MemoryAudit) Keep(_ context.Context, sets []*UnitSet) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, s := range sets {
-		m.sets[s.GrantID] = append(m.sets[s.GrantID], s)
+		id := [2]string{s.GrantID, s.Identity()}
+		if m.kept[id] {
+			continue
+		}
+		m.kept[id] = true
+		by := [2]string{s.GrantID, s.Version}
+		m.sets[by] = append(m.sets[by], s)
 	}
 	return nil
 }

@@ -55,7 +55,9 @@ func (a *Audit) Sets(ctx context.Context, grantID, version string, lo, hi int64)
 	return out, rows.Err()
 }
 
-// Keep stores the sets of an answered query, in one transaction.
+// Keep stores the sets of an answered query, in one transaction, each once
+// per grant: a set kept before (the same Identity) is left as it is, but
+// for its units, stored if this run listed them and the earlier did not.
 func (a *Audit) Keep(ctx context.Context, sets []*sandbox.UnitSet) error {
 	if len(sets) == 0 {
 		return nil
@@ -70,9 +72,11 @@ func (a *Audit) Keep(ctx context.Context, sets []*sandbox.UnitSet) error {
 			if err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO workspace_unit_sets (id, `+unitSetColumns+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-				store.NewID(), s.GrantID, s.QueryID, s.Version, s.Def, s.Key, string(keys), s.Unit, s.Shared, s.Universe, s.Card,
+			if _, err := tx.Exec(ctx, `INSERT INTO workspace_unit_sets (id, set_sha256, `+unitSetColumns+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+				ON CONFLICT (grant_id, set_sha256) DO UPDATE SET units = excluded.units, card = excluded.card, low = excluded.low, high = excluded.high
+				WHERE workspace_unit_sets.units IS NULL AND excluded.units IS NOT NULL`,
+				store.NewID(), s.Identity(), s.GrantID, s.QueryID, s.Version, s.Def, s.Key, string(keys), s.Unit, s.Shared, s.Universe, s.Card,
 				s.Low, s.High, units, s.Extract, s.At.UTC()); err != nil {
 				return fmt.Errorf("workspace: keep the unit sets of query %s: %w", s.QueryID, err)
 			}
@@ -81,9 +85,11 @@ func (a *Audit) Keep(ctx context.Context, sets []*sandbox.UnitSet) error {
 	})
 }
 
-// Fill stores the units listed later for kept sets. Sets not kept yet
-// (those of the answer being checked) match no row and are stored, with
-// their units, by Keep.
+// Fill stores the units listed later for kept sets. It matches rows by
+// what defines the set, not by Identity, so that rows kept before
+// identities were (migration 005) are filled too. Sets not kept yet (those
+// of the answer being checked, unless it repeats an earlier one) match no
+// row and are stored, with their units, by Keep.
 func (a *Audit) Fill(ctx context.Context, sets []*sandbox.UnitSet) error {
 	if len(sets) == 0 {
 		return nil
@@ -95,8 +101,8 @@ func (a *Audit) Fill(ctx context.Context, sets []*sandbox.UnitSet) error {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE workspace_unit_sets SET units = $1, card = $2, low = $2, high = $2
-				WHERE grant_id = $3 AND query_id = $4 AND version_id = $5 AND def_hash = $6 AND group_key = $7 AND unit_index = $8`,
-				units, s.Card, s.GrantID, s.QueryID, s.Version, s.Def, s.Key, s.Unit); err != nil {
+				WHERE grant_id = $3 AND version_id = $4 AND def_hash = $5 AND group_key = $6 AND unit_index = $7`,
+				units, s.Card, s.GrantID, s.Version, s.Def, s.Key, s.Unit); err != nil {
 				return fmt.Errorf("workspace: fill the unit sets of query %s: %w", s.QueryID, err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -140,6 +141,49 @@ func TestAuditBoundedSets(t *testing.T) {
 		}
 		if found(90, 130) || !found(0, 5) {
 			t.Error("a listed set is found by its bounds, not by its size")
+		}
+	}, workspace.Migrations)
+}
+
+// A query repeated in a grant releases the same sets again: they are kept
+// once, in both stores, and the repeat is still answered.
+func TestAuditKeepsRepeatsOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		v := people(t)
+		g := peopleGrant(v, "g-repeat-"+string(db.Dialect()))
+		for _, audit := range []sandbox.AuditStore{workspace.NewAudit(db), sandbox.NewMemoryAudit()} {
+			sb, err := sandbox.Open(ctx, sandbox.Config{Dir: t.TempDir(), Audit: audit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { sb.Close() })
+			kept := func() int {
+				sets, err := audit.Sets(ctx, g.ID, v.ID, 0, math.MaxInt64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(sets)
+			}
+			var first int
+			for i := range 5 {
+				if _, err := sb.Query(ctx, g, sandbox.Request{SQL: "SELECT district, COUNT(*) AS n FROM people GROUP BY district"}); err != nil {
+					t.Fatalf("run %d: %v", i+1, err)
+				}
+				if i == 0 {
+					first = kept()
+				}
+			}
+			// four districts and their coverage
+			if n := kept(); first != 5 || n != first {
+				t.Fatalf("%T: %d sets after one run, %d after five; want 5 and 5", audit, first, n)
+			}
+			// The defence still sees the kept sets: a district less one
+			// person is refused.
+			_, err = sb.Query(ctx, g, sandbox.Request{SQL: "SELECT district, COUNT(*) AS n FROM people WHERE age <> 33 GROUP BY district"})
+			if sandbox.RuleOf(err) != "differencing" {
+				t.Fatalf("%T: a district less one person after repeats: %v", audit, err)
+			}
 		}
 	}, workspace.Migrations)
 }
