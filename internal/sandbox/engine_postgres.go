@@ -139,14 +139,29 @@ func (pg *Postgres) RoleOf(grantID string) string {
 	return "shuyu_g_" + hex.EncodeToString(h[:12])
 }
 
-// openPGGrant (re)creates a grant's views and role, in one transaction.
+// openPGGrant (re)creates a grant's views and role, in one transaction
+// that also drops the copies of versions no view reads any more (those
+// its views read before, if no other grant's do).
 func openPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]prepared) (*pgGrant, error) {
-	var views []string
+	// A copy dropped between being found and being locked is made again;
+	// three times in a row means the grant's versions are being dropped as
+	// fast as they are made, which only a bug can do.
+	for range 2 {
+		if s, err := tryOpenPGGrant(ctx, pg, g, files); !errors.Is(err, errCopyGone) {
+			return s, err
+		}
+	}
+	return tryOpenPGGrant(ctx, pg, g, files)
+}
+
+func tryOpenPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]prepared) (*pgGrant, error) {
+	var views, copies []string
 	for _, d := range g.Datasets {
 		t, m, err := pg.preparedTable(ctx, d, files[d.Name])
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: prepare version %s on PostgreSQL: %w", d.Version.ID, err)
 		}
+		copies = append(copies, t)
 		views = append(views, viewPrefix+d.Name, viewSQL(d, t, Mask.pgSQL))
 		if m != "" {
 			views = append(views, multiPrefix+d.Name, viewSQL(d, m, Mask.pgSQL))
@@ -157,6 +172,9 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]p
 	err := pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
 		var role bool
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext($1))", s.name); err != nil {
+			return err
+		}
+		if err := holdCopies(ctx, tx, copies); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", s.name).Scan(&role); err != nil {
@@ -176,15 +194,19 @@ func openPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[string]p
 				return fmt.Errorf("%s: %w", stmt, err)
 			}
 		}
-		return nil
+		return pg.dropUnusedCopies(ctx, tx)
 	})
+	if errors.Is(err, errCopyGone) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: grant views on PostgreSQL: %w", err)
 	}
 	return s, nil
 }
 
-// dropGrant removes a grant's views and role.
+// dropGrant removes a grant's views and role, and the copies of versions
+// no view reads any more.
 func (pg *Postgres) dropGrant(ctx context.Context, grantID string) error {
 	n := ident(pg.RoleOf(grantID))
 	return pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
@@ -197,7 +219,7 @@ func (pg *Postgres) dropGrant(ctx context.Context, grantID string) error {
 				return err
 			}
 		}
-		return nil
+		return pg.dropUnusedCopies(ctx, tx)
 	})
 }
 
