@@ -205,24 +205,6 @@ func tryOpenPGGrant(ctx context.Context, pg *Postgres, g *Grant, files map[strin
 	return s, nil
 }
 
-// dropGrant removes a grant's views and role, and the copies of versions
-// no view reads any more.
-func (pg *Postgres) dropGrant(ctx context.Context, grantID string) error {
-	n := ident(pg.RoleOf(grantID))
-	return pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
-		for _, stmt := range []string{"SELECT pg_advisory_xact_lock(hashtext($1))", "DROP SCHEMA IF EXISTS " + n + " CASCADE", "DROP ROLE IF EXISTS " + n} {
-			var args []any
-			if strings.Contains(stmt, "$1") {
-				args = []any{pg.RoleOf(grantID)}
-			}
-			if _, err := tx.Exec(ctx, stmt, args...); err != nil {
-				return err
-			}
-		}
-		return pg.dropUnusedCopies(ctx, tx)
-	})
-}
-
 // materialize keeps a grouped statement for the statements that read it.
 func (s *pgGrant) materialize(name, stmt string) {
 	s.drop(name)

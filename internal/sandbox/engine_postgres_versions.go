@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -22,6 +23,24 @@ import (
 // it and its views depending on it, and never while a query reads it: a
 // query reads through views, which a drop does not touch. A copy a grant
 // found gone is made again (errCopyGone).
+
+// dropGrant removes a grant's views and role, and the copies of versions
+// no view reads any more.
+func (pg *Postgres) dropGrant(ctx context.Context, grantID string) error {
+	n := ident(pg.RoleOf(grantID))
+	return pgx.BeginFunc(ctx, pg.Pool, func(tx pgx.Tx) error {
+		for _, stmt := range []string{"SELECT pg_advisory_xact_lock(hashtext($1))", "DROP SCHEMA IF EXISTS " + n + " CASCADE", "DROP ROLE IF EXISTS " + n} {
+			var args []any
+			if strings.Contains(stmt, "$1") {
+				args = []any{pg.RoleOf(grantID)}
+			}
+			if _, err := tx.Exec(ctx, stmt, args...); err != nil {
+				return err
+			}
+		}
+		return pg.dropUnusedCopies(ctx, tx)
+	})
+}
 
 // errCopyGone says that a copy found by preparedTable was dropped before
 // the grant's views could depend on it.

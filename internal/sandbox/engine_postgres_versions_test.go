@@ -10,7 +10,8 @@ import (
 
 // A copy of a version lives while a grant's view reads it: a grant moving
 // to a newer version leaves the older copy to the other grant still on it,
-// a query in flight under that grant keeps reading it, and the copy goes
+// a query in flight under that grant keeps reading it, a transaction
+// holding its lock (a grant making views on it) keeps it, and the copy goes
 // with the last grant reading it.
 func TestPostgresDropsUnusedCopies(t *testing.T) {
 	w := thePGWorld(t)
@@ -82,15 +83,26 @@ func TestPostgresDropsUnusedCopies(t *testing.T) {
 		t.Fatalf("the query in flight read %d rows, then %d: %v", before, after, err)
 	}
 	tx.Rollback(ctx)
-	// The staying grant moves too: v1 is read by no view.
+	// The staying grant moves too, while another transaction holds v1's
+	// lock, as a grant making its views on v1 would: v1 is left to it.
+	held, err := w.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback(ctx)
+	if _, err := held.Exec(ctx, "SELECT pg_advisory_xact_lock_shared(hashtext($1))", ident(pg.Schema)+"."+ident("p_v1-si")); err != nil {
+		t.Fatal(err)
+	}
 	staying.Datasets[0].Version.ID = "v2-si"
 	ask(staying)
-	if c := copies(); !slices.Equal(c, []string{"p_v2-si"}) {
-		t.Fatalf("copies after both grants moved: %v", c)
+	if c := copies(); !slices.Equal(c, []string{"p_v1-si", "p_v2-si"}) {
+		t.Fatalf("copies after both grants moved, v1's lock held: %v", c)
 	}
+	held.Rollback(ctx)
+	// Without the lock, the next drop takes v1: no view reads it.
 	sb.Forget(moving.ID)
 	if c := copies(); !slices.Equal(c, []string{"p_v2-si"}) {
-		t.Fatalf("copies after one grant of two ended: %v", c)
+		t.Fatalf("copies after one grant of two ended, v1 unread: %v", c)
 	}
 	sb.Forget(staying.ID)
 	if c := copies(); len(c) != 0 {
