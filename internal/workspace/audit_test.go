@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/duckdb/duckdb-go/v2"
@@ -186,4 +189,54 @@ func TestAuditKeepsRepeatsOnce(t *testing.T) {
 			}
 		}
 	}, workspace.Migrations)
+}
+
+// Migration 005 merges the copies of a set kept before identities into
+// one row, the listed one if any, and leaves other sets alone.
+func TestAuditMigrationMergesCopies(t *testing.T) {
+	before := fstest.MapFS{}
+	for _, name := range []string{"001_workspace.sql", "002_queries.sql", "003_refusal_code.sql", "004_unit_set_bounds.sql"} {
+		text, err := fs.ReadFile(workspace.Migrations.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = &fstest.MapFile{Data: text}
+	}
+	listed, err := roaring.BitmapOf(1, 2, 3).ToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			for i, c := range []struct {
+				key   string
+				units []byte
+			}{{"a", nil}, {"a", listed}, {"a", nil}, {"b", nil}, {"b", nil}} {
+				if _, err := tx.Exec(ctx, `INSERT INTO workspace_unit_sets (id, grant_id, query_id, version_id, def_hash, group_key, group_keys,
+					unit_index, shared, universe, card, units, extract_sql, at) VALUES ($1, 'g', $2, 'v', 'd', $3, '[]', 0, 0, 100, 20, $4, 'SELECT 1', $5)`,
+					fmt.Sprintf("s%d", i), fmt.Sprintf("q%d", i), c.key, c.units, time.Now().UTC()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Migrate(ctx, workspace.Migrations); err != nil {
+			t.Fatal(err)
+		}
+		sets, err := workspace.NewAudit(db).Sets(ctx, "g", "v", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range sets {
+			got = append(got, fmt.Sprintf("%s:%s:%v", s.Key, s.QueryID, s.Units != nil))
+		}
+		if want := []string{"a:q1:true", "b:q3:false"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("sets after the migration %v, want %v", got, want)
+		}
+	}, store.Migrations{Package: "workspace", FS: before})
 }
