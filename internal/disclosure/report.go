@@ -10,6 +10,7 @@ import (
 	"shuyu/internal/calendar"
 	"shuyu/internal/errs"
 	"shuyu/internal/evaluation"
+	"shuyu/internal/product"
 )
 
 // Report states (of the annual disclosure report).
@@ -23,8 +24,8 @@ const (
 
 // Report is the annual disclosure report (Art. 25) of the implementing
 // units (OperatorID empty: every agreement) or of one operator, for a year:
-// the agreements in force in it with their scope and term, the published
-// products with that year's prices and their calls per month, the revenue
+// the agreements in force in it with their scope and term, the products
+// published at some time in it (as published) with that year's prices and their calls per month, the revenue
 // and its split by party, the final evaluations of the year and the
 // agreements that ended in it. It is due by 31 March of the next year.
 type Report struct {
@@ -104,7 +105,18 @@ func (s *Service) Report(ctx context.Context, year int, operatorID string) (Repo
 	} else if len(r.Agreements) == 0 {
 		return r, errs.E(errs.NotFound, "operator: %q had no agreement in force in %d; choose one of the operators the report lists", operatorID, year)
 	}
-	prs, err := s.products(ctx, year, r.Months)
+	// The products published at some time in the year, as they were
+	// published: one deregistered since still counts in the years it served.
+	loc := calendar.Shanghai()
+	pubs, err := s.src.Products.PublishedDuring(ctx, time.Date(year, time.January, 1, 0, 0, 0, 0, loc), time.Date(year+1, time.January, 1, 0, 0, 0, 0, loc))
+	if err != nil {
+		return r, err
+	}
+	served := make([]product.PublicProduct, len(pubs))
+	for i, p := range pubs {
+		served[i] = p.PublicProduct
+	}
+	prs, err := s.products(ctx, served, year, r.Months)
 	if err != nil {
 		return r, err
 	}

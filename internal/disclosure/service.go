@@ -102,14 +102,15 @@ func (s *Service) Products(ctx context.Context, year int) ([]Product, error) {
 	if year == today.Year() {
 		last = int(today.Month())
 	}
-	return s.products(ctx, year, monthsEnding(year, last, usageMonths))
-}
-
-func (s *Service) products(ctx context.Context, year int, ms []string) ([]Product, error) {
 	prs, err := all(func(p store.Page) ([]product.PublicProduct, string, error) { return s.src.Products.Public(ctx, p) })
 	if err != nil {
 		return nil, err
 	}
+	return s.products(ctx, prs, year, monthsEnding(year, last, usageMonths))
+}
+
+// products gives prs their prices of year and their calls in months ms.
+func (s *Service) products(ctx context.Context, prs []product.PublicProduct, year int, ms []string) ([]Product, error) {
 	prices, err := all(func(p store.Page) ([]billing.PublicPrice, string, error) { return s.src.Billing.Public(ctx, year, p) })
 	if err != nil {
 		return nil, err

@@ -88,8 +88,11 @@ func (s *Service) end(ctx context.Context, tx *store.Tx, sys access.Principal, p
 	_, err = Machine.Apply(ctx, tx, s.ledger, sys, fsm.Step[Product]{Object: pr, From: pr.State, Action: End, Resource: r, ObjectID: pr.ID,
 		Detail: detail,
 		Write: func(ctx context.Context, tx *store.Tx, to fsm.State) error {
-			_, err := tx.Exec(ctx, `UPDATE products SET state = $1, updated_at = $2 WHERE id = $3`, string(to), s.now(), pr.ID)
-			return err
+			now := s.now()
+			if _, err := tx.Exec(ctx, `UPDATE products SET state = $1, updated_at = $2 WHERE id = $3`, string(to), now, pr.ID); err != nil {
+				return err
+			}
+			return published(ctx, tx, pr.ID, pr.State, to, now)
 		}})
 	if err != nil {
 		return err

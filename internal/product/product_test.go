@@ -16,6 +16,7 @@ import (
 	"shuyu/internal/app/apptest"
 	"shuyu/internal/billing"
 	"shuyu/internal/calendar"
+	"shuyu/internal/disclosure"
 	"shuyu/internal/errs"
 	"shuyu/internal/ledger"
 	"shuyu/internal/product"
@@ -379,6 +380,8 @@ func TestReportsModelsAndChanges(t *testing.T) {
 			if _, err := env.App.Products.Detail(ctx, unit, api.ID); !errs.Is(err, errs.Forbidden) {
 				t.Fatalf("a product back in review, to an application unit: %v", err)
 			}
+			year := calendar.DateOf(env.App.DB.Now()).Year()
+			reported(t, env, api.ID, year, "", []string{"grade", "year"}) // the published version, not the draft under review
 			if api, err = env.App.Products.Review(ctx, bureau, api.ID, product.Approve, product.ReviewInput{Comment: "变更通过"}); err != nil || api.Registration.Code != code {
 				t.Fatalf("approve the change: %v %+v; the registration code stays %s", err, api, code)
 			}
@@ -389,7 +392,41 @@ func TestReportsModelsAndChanges(t *testing.T) {
 			if api, err = env.App.Products.Deregister(ctx, op, api.ID, "停止服务"); err != nil || api.State != product.Deregistered {
 				t.Fatalf("deregister: %v %+v", err, api)
 			}
+			// Deregistered, it stays in the report of the year it served,
+			// as its last approved version, and in its operator's; not in a
+			// year before it was published.
+			reported(t, env, api.ID, year, "", []string{"grade"})
+			reported(t, env, api.ID, year, api.OperatorID, []string{"grade"})
+			reported(t, env, api.ID, year-1, "", nil)
+			later := env.App.DB.Now().Add(time.Hour)
+			if pubs, err := env.App.Products.PublishedDuring(ctx, later, later.Add(time.Hour)); err != nil ||
+				slices.ContainsFunc(pubs, func(p product.Publication) bool { return p.ID == api.ID }) {
+				t.Fatalf("published after its deregistration: %v %+v", err, pubs)
+			}
 		})
+	}
+}
+
+// reported checks the annual disclosure report of year (of operatorID's
+// agreements when given): product id is in it with outputs, or absent
+// when outputs is nil.
+func reported(t *testing.T, env *apptest.Env, id string, year int, operatorID string, outputs []string) {
+	t.Helper()
+	a := env.App
+	d := disclosure.New(disclosure.Sources{Products: a.Products, Billing: a.Billing, Demands: a.Demands, Evaluation: a.Evaluation,
+		Agreements: a.Agreements, Tender: a.Tender, Catalog: a.Catalog, Now: a.DB.Now})
+	r, err := d.Report(context.Background(), year, operatorID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(r.Products, func(p disclosure.Product) bool { return p.ID == id })
+	switch {
+	case outputs == nil && i >= 0:
+		t.Fatalf("report of %d: product %s, not yet published then, is in it: %+v", year, id, r.Products[i])
+	case outputs != nil && i < 0:
+		t.Fatalf("report of %d (operator %q): product %s missing from %+v", year, operatorID, id, r.Products)
+	case outputs != nil && !slices.Equal(r.Products[i].Outputs, outputs):
+		t.Fatalf("report of %d: product %s has outputs %v; want %v, as published", year, id, r.Products[i].Outputs, outputs)
 	}
 }
 

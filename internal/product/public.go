@@ -87,8 +87,9 @@ type MonthlyCalls struct {
 	Calls     int64  `json:"calls"`
 }
 
-// PublicUsage counts the metered calls of the products published now, per
-// product and month, for months from through to (YYYY-MM, included), by
+// PublicUsage counts the metered calls of the products ever published
+// (so that the calls of a product deregistered since still count in the
+// years it served; no other product is callable), per product and month, for months from through to (YYYY-MM, included), by
 // product and month. Calls still in the meter's batch are flushed first.
 // Who called is not said: that is the units' business.
 func (s *Service) PublicUsage(ctx context.Context, from, to string) ([]MonthlyCalls, error) {
@@ -102,9 +103,9 @@ func (s *Service) PublicUsage(ctx context.Context, from, to string) ([]MonthlyCa
 		return nil, err
 	}
 	rows, err := s.db.Query(ctx, `SELECT s.product_id, u.month, SUM(u.calls) FROM product_usage u
-		JOIN product_subscriptions s ON s.id = u.subscription_id JOIN products p ON p.id = s.product_id
-		WHERE p.state = $1 AND u.month >= $2 AND u.month <= $3 GROUP BY s.product_id, u.month ORDER BY s.product_id, u.month`,
-		string(Published), from, to)
+		JOIN product_subscriptions s ON s.id = u.subscription_id
+		WHERE EXISTS (SELECT 1 FROM product_publications b WHERE b.product_id = s.product_id) AND u.month >= $1 AND u.month <= $2
+		GROUP BY s.product_id, u.month ORDER BY s.product_id, u.month`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("product: public usage: %w", err)
 	}

@@ -255,7 +255,12 @@ func (s *Service) transition(ctx context.Context, p access.Principal, id string,
 			detail["version"] = pr.Version
 		}
 		_, err = Machine.Apply(ctx, tx, s.ledger, p, fsm.Step[Product]{Object: pr, From: pr.State, Action: action, Resource: r, ObjectID: id,
-			Detail: detail, Write: func(ctx context.Context, tx *store.Tx, to fsm.State) error { return write(ctx, tx, pr, to) }})
+			Detail: detail, Write: func(ctx context.Context, tx *store.Tx, to fsm.State) error {
+				if err := write(ctx, tx, pr, to); err != nil {
+					return err
+				}
+				return published(ctx, tx, id, pr.State, to, s.now())
+			}})
 		return err
 	})
 }

@@ -43,15 +43,20 @@ func scanProduct(row interface{ Scan(...any) error }) (Product, error) {
 	if code.Valid {
 		pr.Registration = &Registration{Code: code.String, RegisteredAt: registered.Time.UTC(), ValidUntil: expiry.Time.UTC()}
 	}
-	var sp spec
 	if err := json.Unmarshal([]byte(grants), &pr.GrantIDs); err != nil {
 		return pr, fmt.Errorf("product %s: grant_ids: %w", pr.ID, err)
 	}
+	return pr, decodeSpec(&pr, specJSON)
+}
+
+// decodeSpec sets pr's declaration from a stored spec.
+func decodeSpec(pr *Product, specJSON string) error {
+	var sp spec
 	if err := json.Unmarshal([]byte(specJSON), &sp); err != nil {
-		return pr, fmt.Errorf("product %s: spec: %w", pr.ID, err)
+		return fmt.Errorf("product %s: spec: %w", pr.ID, err)
 	}
 	pr.API, pr.ReleaseID = sp.API, sp.ReleaseID
-	return pr, nil
+	return nil
 }
 
 func getProduct(ctx context.Context, q store.Querier, id, lock string) (Product, error) {
